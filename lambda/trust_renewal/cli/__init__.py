@@ -1,0 +1,1 @@
+"""The ``trust-renewal`` command: chat, serve, content."""

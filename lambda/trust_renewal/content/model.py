@@ -1,0 +1,107 @@
+"""Typed, immutable view of the content files (built and checked by ``loader``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = (
+    "guided_reflection",
+    "turn_taking",
+    "check_in",
+    "appreciation",
+    "agreement",
+    "ritual_planning",
+    "solo_reflection",
+)
+AUDIENCES = ("together", "one")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One thing the skill says inside an exercise, then waits for "next"."""
+
+    say: str  # speech markup (see render.markup)
+    card: str  # plain text for cards and screens
+    quick: bool = False  # part of the quick (about 3 minutes) version
+    turns: bool = False  # a speaker/listener turn: both partners speak to it in turn
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    step_id: str
+    title: str
+    kind: str
+    audience: str
+    minutes: float
+    quick_minutes: float
+    intro: str
+    prompts: tuple[Prompt, ...]
+    closing: str
+
+    def prompt_indexes(self, quick: bool) -> tuple[int, ...]:
+        """Which prompts to speak, in order, for the full or the quick version."""
+        if not quick:
+            return tuple(range(len(self.prompts)))
+        picked = tuple(i for i, p in enumerate(self.prompts) if p.quick)
+        return picked or (0,)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    number: int
+    title: str
+    purpose: str
+    intro: str
+    topics: tuple[str, ...]
+    reflection: Exercise | None
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def path(self) -> tuple[Exercise, ...]:
+        """The step's exercises in the order a couple meets them: reflection first."""
+        return ((self.reflection,) if self.reflection else ()) + self.exercises
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    id: str
+    say: str
+    card: str
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    country: str
+    name: str
+    say: str
+    card: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Content:
+    steps: tuple[Step, ...]
+    checkins: tuple[CheckIn, ...]
+    phrases: dict[str, str]
+    crisis_lines: dict[str, CrisisLine]
+    # Derived indexes, filled by the loader.
+    path: tuple[Exercise, ...] = field(default=())
+    exercises_by_id: dict[str, Exercise] = field(default_factory=dict)
+    steps_by_id: dict[str, Step] = field(default_factory=dict)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self.exercises_by_id[exercise_id]
+
+    def step_of(self, exercise_id: str) -> Step:
+        return self.steps_by_id[self.exercises_by_id[exercise_id].step_id]
+
+    def path_index(self, exercise_id: str) -> int:
+        for i, ex in enumerate(self.path):
+            if ex.id == exercise_id:
+                return i
+        raise KeyError(exercise_id)
+
+    def phrase(self, key: str) -> str:
+        return self.phrases[key]

@@ -1,0 +1,1 @@
+"""Turning content markup and conversation replies into SSML, cards and text."""

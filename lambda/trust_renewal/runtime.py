@@ -1,0 +1,77 @@
+"""One skill per process, and the dict-in, dict-out entry that Lambda and the chat share."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import CustomSkill
+
+from trust_renewal.config import Config
+from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_skill_id
+
+log = logging.getLogger(__name__)
+
+
+def build_store(config: Config) -> AbstractPersistenceAdapter:
+    """The persistence adapter the configuration names (imported only when chosen)."""
+    if config.store == "dynamodb":
+        from trust_renewal.storage.dynamodb import DynamoDbStore
+
+        return DynamoDbStore(config.table_name or "", region=config.aws_region)
+    if config.store == "sqlite":
+        from trust_renewal.storage.sqlite import SqliteStore
+
+        return SqliteStore(config.sqlite_path)
+    from trust_renewal.storage.memory import MemoryStore
+
+    return MemoryStore()
+
+
+def rejection(reason: str, status: int = 400) -> dict[str, Any]:
+    """The clean error a front door returns for a request it will not process."""
+    return {"error": {"status": status, "reason": reason}}
+
+
+class SkillRuntime:
+    """Builds the skill on first use and answers raw request envelopes."""
+
+    def __init__(self, config: Config, store: AbstractPersistenceAdapter | None = None) -> None:
+        self.config = config
+        self._store = store
+        self._skill: CustomSkill | None = None
+
+    @property
+    def store(self) -> AbstractPersistenceAdapter:
+        if self._store is None:
+            self._store = build_store(self.config)
+        return self._store
+
+    @property
+    def skill(self) -> CustomSkill:
+        if self._skill is None:
+            from trust_renewal.skill import build_skill
+
+            self._skill = build_skill(self.config, self.store)
+        return self._skill
+
+    def handle(self, event: Any) -> dict[str, Any]:
+        """Answer one envelope: a response envelope, or ``{"error": ...}`` if refused."""
+        try:
+            check_shape(event)
+            check_skill_id(event, self.config.skill_id)
+        except RejectedRequest as exc:
+            log.warning("request refused", extra={"reason": exc.reason})
+            return rejection(exc.reason, exc.status)
+        from ask_sdk_model import RequestEnvelope
+
+        skill = self.skill
+        try:
+            envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+        except Exception as exc:  # the SDK raises several types for bad shapes
+            log.warning("request refused", extra={"reason": "envelope does not deserialize"})
+            return rejection(f"the envelope does not match Alexa's request format ({type(exc).__name__})")
+        response = skill.invoke(request_envelope=envelope, context=None)
+        return skill.serializer.serialize(response)
