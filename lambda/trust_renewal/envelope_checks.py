@@ -70,9 +70,9 @@ def check_shape(envelope: Any) -> None:
         if name in envelope and not isinstance(envelope[name], dict):
             raise RejectedRequest(f"'{name}' is not an object")
     session = envelope.get("session")
-    if isinstance(session, dict) and "attributes" in session and session["attributes"] is not None:
-        if not isinstance(session["attributes"], dict):
-            raise RejectedRequest("'session.attributes' is not an object")
+    attributes = session.get("attributes") if isinstance(session, dict) else None
+    if attributes is not None and not isinstance(attributes, dict):
+        raise RejectedRequest("'session.attributes' is not an object")
     if request["type"] == "IntentRequest":
         intent = request.get("intent")
         if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
@@ -83,7 +83,9 @@ def check_shape(envelope: Any) -> None:
         for slot in (slots or {}).values():
             if not isinstance(slot, dict):
                 raise RejectedRequest("a slot is not an object")
-    user = _get(envelope, "context", "System", "user", "userId") or _get(envelope, "session", "user", "userId")
+    user = _get(envelope, "context", "System", "user", "userId") or _get(
+        envelope, "session", "user", "userId"
+    )
     if user is not None and not isinstance(user, str):
         raise RejectedRequest("'userId' is not a string")
 

@@ -76,7 +76,10 @@ class EnvelopeBuilder:
         system: dict[str, Any] = {
             "application": {"applicationId": self.skill_id},
             "user": {"userId": self.user_id},
-            "device": {"deviceId": self.device_id, "supportedInterfaces": self.supported_interfaces},
+            "device": {
+                "deviceId": self.device_id,
+                "supportedInterfaces": self.supported_interfaces,
+            },
             "apiEndpoint": self.api_endpoint,
             "apiAccessToken": "local-token",
         }

@@ -14,12 +14,17 @@ COMMANDS = {
     "chat": ("trust_renewal.cli.chat", "talk to the skill in the terminal (embedded store)"),
     "serve": ("trust_renewal.cli.serve", "run the skill as a web service for the Alexa console"),
     "content": ("trust_renewal.cli.content_report", "report on the program content and check it"),
-    "models": ("trust_renewal.cli.models", "build or check the interaction models from their source"),
+    "models": (
+        "trust_renewal.cli.models",
+        "build or check the interaction models from their source",
+    ),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="trust-renewal", description="Trust Renewal, an Alexa skill.")
+    parser = argparse.ArgumentParser(
+        prog="trust-renewal", description="Trust Renewal, an Alexa skill."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)

@@ -1,15 +1,20 @@
 """Load the content files and enforce their schema as they load.
 
-Files live in ``data/<language>/`` (``program.json``, ``checkins.json``,
-``phrases.json``, ``safety.json``); a folder named for a full locale
-(``data/en-GB/``) may override single phrases or add locale-specific data.
+Files live in ``data/<language>/``: ``steps/NN-<step id>.json`` (one step each,
+read in file-name order), ``checkins.json``, ``phrases.json`` and ``safety.json``.
+A folder named for a full locale (``data/en-GB/``) may override single phrases
+or crisis lines.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 from trust_renewal.content.model import (
@@ -22,12 +27,26 @@ from trust_renewal.content.model import (
     Prompt,
     Step,
 )
-from trust_renewal.render.markup import MarkupError, parse
+from trust_renewal.render.markup import MarkupError, parse, spoken_seconds
 
 DEFAULT_LOCALE = "en-US"
 # Placeholders program text may use; the renderer fills them.
 PROGRAM_PARAMS = frozenset({"speaker", "listener", "first", "second"})
 MAX_PROMPTS = 7
+# Fields each object may carry; keys starting with "_" are comments for writers.
+STEP_FIELDS = frozenset(
+    {"id", "number", "title", "purpose", "topics", "intro", "reflection", "exercises"}
+)
+EXERCISE_FIELDS = frozenset(
+    {"id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing"}
+)
+PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns"})
+CHECKIN_FIELDS = frozenset({"id", "say", "card"})
+CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources"})
+_STEP_FILE = re.compile(r"^(\d\d)-([a-z0-9-]+)\.json$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Topics become slot synonyms: lowercase words and spaces only.
+_TOPIC = re.compile(r"^[a-z0-9]+(?: [a-z0-9]+)*$")
 
 
 class ContentError(ValueError):
@@ -38,11 +57,22 @@ class ContentError(ValueError):
         self.problems = problems
 
 
-def _read(folder: str, name: str) -> Any | None:
-    node = resources.files("trust_renewal.content").joinpath("data", folder, name)
+def _data_root(folder: str) -> Traversable:
+    return resources.files("trust_renewal.content").joinpath("data", folder)
+
+
+def _load_json(node: Traversable) -> Any:
+    try:
+        return json.loads(node.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ContentError([f"{node.name}: not valid JSON: {exc}"]) from None
+
+
+def _read(root: Traversable, name: str) -> Any | None:
+    node = root.joinpath(name)
     if not node.is_file():
         return None
-    return json.loads(node.read_text(encoding="utf-8"))
+    return _load_json(node)
 
 
 class _Checker:
@@ -51,8 +81,9 @@ class _Checker:
 
     def need(self, obj: dict, key: str, kind: type | tuple[type, ...], where: str) -> Any:
         value = obj.get(key) if isinstance(obj, dict) else None
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            self.problems.append(f"{where}: '{key}' missing or not {getattr(kind, '__name__', kind)}")
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            kind_name = getattr(kind, "__name__", kind)
+            self.problems.append(f"{where}: '{key}' missing or not {kind_name}")
             return None
         if isinstance(value, str) and not value.strip():
             self.problems.append(f"{where}: '{key}' is empty")
@@ -71,6 +102,14 @@ class _Checker:
                 self.problems.append(f"{where}: unknown placeholder {{{name}}}")
         return text
 
+    def known_fields(self, obj: Any, allowed: frozenset[str], where: str) -> None:
+        if not isinstance(obj, dict):
+            self.problems.append(f"{where}: expected an object")
+            return
+        for key in sorted(set(obj) - allowed):
+            if not key.startswith("_"):
+                self.problems.append(f"{where}: unknown field {key!r}")
+
     def plain(self, text: str | None, where: str) -> str:
         if text and any(c in text for c in "[]{}<>"):
             self.problems.append(f"{where}: card text must be plain (no markup or SSML)")
@@ -78,29 +117,43 @@ class _Checker:
 
 
 def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
+    found_before = len(check.problems)
     ex_id = check.need(raw, "id", str, where) or where
     where = f"exercise {ex_id}"
+    check.known_fields(raw, EXERCISE_FIELDS, where)
+    prefix, _, slug = ex_id.partition(".")
+    if prefix != step_id or not _SLUG.match(slug):
+        check.problems.append(f"{where}: id should be '{step_id}.<slug>' (lowercase, hyphens)")
     kind = check.need(raw, "kind", str, where)
     if kind is not None and kind not in KINDS:
         check.problems.append(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
     audience = check.need(raw, "audience", str, where)
     if audience is not None and audience not in AUDIENCES:
-        check.problems.append(f"{where}: audience {audience!r} is not one of {', '.join(AUDIENCES)}")
+        check.problems.append(
+            f"{where}: audience {audience!r} is not one of {', '.join(AUDIENCES)}"
+        )
     minutes = check.need(raw, "minutes", (int, float), where) or 0
     quick = check.need(raw, "quick_minutes", (int, float), where) or 0
     if minutes and not 1 <= minutes <= 30:
         check.problems.append(f"{where}: {minutes} minutes is not plausible (1 to 30)")
     if quick and not 0.5 <= quick <= min(minutes or 30, 5):
-        check.problems.append(f"{where}: quick version of {quick} minutes should be 0.5 to 5 and no longer than the full")
+        check.problems.append(
+            f"{where}: quick version of {quick} minutes should be 0.5 to 5"
+            " and no longer than the full"
+        )
     prompts = []
     for i, p in enumerate(check.need(raw, "prompts", list, where) or []):
         pw = f"{where} prompt {i + 1}"
+        check.known_fields(p, PROMPT_FIELDS, pw)
+        if not isinstance(p, dict):
+            continue
         say = check.markup(check.need(p, "say", str, pw), pw, PROGRAM_PARAMS)
         card = check.plain(check.need(p, "card", str, pw), pw)
-        prompts.append(Prompt(say=say, card=card, quick=bool(p.get("quick")), turns=bool(p.get("turns"))))
+        quick_flag, turns = bool(p.get("quick")), bool(p.get("turns"))
+        prompts.append(Prompt(say=say, card=card, quick=quick_flag, turns=turns))
     if not 1 <= len(prompts) <= MAX_PROMPTS:
         check.problems.append(f"{where}: has {len(prompts)} prompts, expected 1 to {MAX_PROMPTS}")
-    return Exercise(
+    exercise = Exercise(
         id=ex_id,
         step_id=step_id,
         title=check.need(raw, "title", str, where) or "",
@@ -108,38 +161,90 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         audience=audience or "",
         minutes=float(minutes),
         quick_minutes=float(quick),
-        intro=check.markup(check.need(raw, "intro", str, where), f"{where} intro", PROGRAM_PARAMS),
+        intro=check.markup(
+            check.need(raw, "intro", str, where), f"{where} intro", PROGRAM_PARAMS
+        ),
         prompts=tuple(prompts),
-        closing=check.markup(check.need(raw, "closing", str, where), f"{where} closing", PROGRAM_PARAMS),
+        closing=check.markup(
+            check.need(raw, "closing", str, where), f"{where} closing", PROGRAM_PARAMS
+        ),
     )
+    if len(check.problems) == found_before:  # timings only mean something on sound data
+        _check_durations(exercise, check, where)
+    return exercise
 
 
-def _steps(raw: dict, check: _Checker) -> tuple[Step, ...]:
+def _check_durations(exercise: Exercise, check: _Checker, where: str) -> None:
+    """A stated duration must at least cover what the skill itself says."""
+    for quick, stated in ((False, exercise.minutes), (True, exercise.quick_minutes)):
+        if not stated:
+            continue
+        parts = [exercise.intro, exercise.closing]
+        parts += [exercise.prompts[i].say for i in exercise.prompt_indexes(quick)]
+        spoken = sum(spoken_seconds(part) for part in parts)
+        if spoken > stated * 60:
+            version = "quick" if quick else "full"
+            check.problems.append(
+                f"{where}: the {version} version speaks for {spoken / 60:.1f} minutes,"
+                f" longer than its stated {stated:g}"
+            )
+
+
+def _read_steps(root: Traversable) -> list[tuple[str, Any]]:
+    """(file name, parsed JSON) for every step file, in file-name order."""
+    node = root.joinpath("steps")
+    if not node.is_dir():
+        return []
+    files = sorted((f for f in node.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
+    return [(f.name, _load_json(f)) for f in files]
+
+
+def _steps(raw_steps: list[tuple[str, Any]], check: _Checker) -> tuple[Step, ...]:
     steps = []
-    for n, s in enumerate(check.need(raw, "steps", list, "program.json") or [], start=1):
-        sid = check.need(s, "id", str, f"step {n}") or f"step-{n}"
+    topic_owner: dict[str, str] = {}
+    for n, (file_name, s) in enumerate(raw_steps, start=1):
+        sid = check.need(s, "id", str, f"step file {file_name}") or f"step-{n}"
         where = f"step {sid}"
+        check.known_fields(s, STEP_FIELDS, where)
+        if not isinstance(s, dict):
+            continue
         if s.get("number") != n:
-            check.problems.append(f"{where}: number {s.get('number')!r} should be {n} (steps are in order)")
+            check.problems.append(
+                f"{where}: number {s.get('number')!r} should be {n} (steps are in order)"
+            )
+        match = _STEP_FILE.match(file_name)
+        if not match or int(match.group(1)) != s.get("number") or match.group(2) != sid:
+            check.problems.append(f"{where}: file {file_name} should be named {n:02d}-{sid}.json")
         reflection = None
         if s.get("reflection") is not None:
             reflection = _exercise(s["reflection"], sid, check, f"{where} reflection")
             if reflection.kind != "guided_reflection":
                 check.problems.append(f"{where}: the reflection must be of kind guided_reflection")
+            if reflection.id != f"{sid}.reflection":
+                check.problems.append(f"{where}: the reflection's id should be {sid}.reflection")
         exercises = tuple(
             _exercise(e, sid, check, f"{where} exercise {i + 1}")
-            for i, e in enumerate(s.get("exercises") or [])
+            for i, e in enumerate(check.need(s, "exercises", list, where) or [])
         )
-        topics = s.get("topics") or []
-        if not all(isinstance(t, str) and t.strip() for t in topics):
-            check.problems.append(f"{where}: topics must be non-empty strings")
+        topics = check.need(s, "topics", list, where) or []
+        for topic in topics:
+            if not isinstance(topic, str) or not _TOPIC.match(topic):
+                check.problems.append(
+                    f"{where}: topic {topic!r} must be lowercase words, no punctuation"
+                )
+            elif topic in topic_owner:
+                check.problems.append(
+                    f"{where}: topic {topic!r} is also a topic of {topic_owner[topic]}"
+                )
+            else:
+                topic_owner[topic] = sid
         steps.append(
             Step(
                 id=sid,
                 number=n,
                 title=check.need(s, "title", str, where) or "",
                 purpose=check.need(s, "purpose", str, where) or "",
-                intro=check.markup(s.get("intro") or "", f"{where} intro"),
+                intro=check.markup(check.need(s, "intro", str, where), f"{where} intro"),
                 topics=tuple(topics),
                 reflection=reflection,
                 exercises=exercises,
@@ -148,10 +253,9 @@ def _steps(raw: dict, check: _Checker) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _build(folder: str, overlay: str | None) -> Content:
+def _build(folder: Traversable, overlay: Traversable | None) -> Content:
     check = _Checker()
-    program = _read(folder, "program.json") or {}
-    steps = _steps(program, check)
+    steps = _steps(_read_steps(folder), check)
     phrases: dict[str, str] = dict((_read(folder, "phrases.json") or {}).get("phrases", {}))
     safety: dict = dict((_read(folder, "safety.json") or {}).get("crisis_lines", {}))
     checkins_raw = (_read(folder, "checkins.json") or {}).get("checkins", [])
@@ -163,6 +267,7 @@ def _build(folder: str, overlay: str | None) -> Content:
     checkins = []
     for i, c in enumerate(checkins_raw):
         where = f"check-in {i + 1}"
+        check.known_fields(c, CHECKIN_FIELDS, where)
         cid = check.need(c, "id", str, where) or where
         checkins.append(
             CheckIn(
@@ -174,12 +279,22 @@ def _build(folder: str, overlay: str | None) -> Content:
     lines = {}
     for country, c in safety.items():
         where = f"crisis line {country}"
+        check.known_fields(c, CRISIS_FIELDS, where)
+        source = check.need(c, "source", str, where) or ""
+        sources = c.get("sources", {}) if isinstance(c, dict) else {}
+        if not isinstance(sources, dict):
+            check.problems.append(f"{where}: 'sources' must map each number's name to its page")
+            sources = {}
+        for url in [source, *sources.values()]:
+            if not (isinstance(url, str) and url.startswith("https://")):
+                check.problems.append(f"{where}: source {url!r} is not an https address")
         lines[country] = CrisisLine(
             country=country,
             name=check.need(c, "name", str, where) or "",
             say=check.markup(check.need(c, "say", str, where), where),
             card=check.plain(check.need(c, "card", str, where), where),
-            source=check.need(c, "source", str, where) or "",
+            source=source,
+            sources=tuple((str(k), str(v)) for k, v in sources.items()),
         )
     path = tuple(ex for step in steps for ex in step.path)
     by_id: dict[str, Exercise] = {}
@@ -216,7 +331,16 @@ def _build(folder: str, overlay: str | None) -> Content:
 def load_content(locale: str = DEFAULT_LOCALE) -> Content:
     """The validated content for a locale (``en-GB`` → ``en`` plus ``en-GB`` overrides)."""
     language = (locale or DEFAULT_LOCALE).split("-")[0].lower() or "en"
-    if _read(language, "program.json") is None:
+    if not _read_steps(_data_root(language)):
         language = "en"
-    overlay = locale if locale and locale != language and _read(locale, "phrases.json") is not None else None
-    return _build(language, overlay)
+    overlay = None
+    if locale and locale != language and _read(_data_root(locale), "phrases.json") is not None:
+        overlay = _data_root(locale)
+    return _build(_data_root(language), overlay)
+
+
+def load_content_from(
+    folder: str | PathLike[str], overlay: str | PathLike[str] | None = None
+) -> Content:
+    """Content from a folder laid out like ``data/en/`` (for checks and drafts); not cached."""
+    return _build(Path(folder), Path(overlay) if overlay is not None else None)

@@ -79,7 +79,9 @@ def _add_text(tokens: list[Token], text: str) -> None:
         return
     stray = _STRAY.search(text)
     if stray:
-        raise MarkupError(f"unknown markup near {text[max(0, stray.start() - 15):stray.end() + 15]!r}")
+        raise MarkupError(
+            f"unknown markup near {text[max(0, stray.start() - 15) : stray.end() + 15]!r}"
+        )
     tokens.append(Text(text))
 
 
@@ -96,7 +98,11 @@ def _param(tokens_param: Param, params: Mapping[str, object]) -> str:
 
 def _break(seconds: float) -> str:
     millis = round(seconds * 1000)
-    return f'<break time="{millis // 1000}s"/>' if millis % 1000 == 0 else f'<break time="{millis}ms"/>'
+    return (
+        f'<break time="{millis // 1000}s"/>'
+        if millis % 1000 == 0
+        else f'<break time="{millis}ms"/>'
+    )
 
 
 def pause_ssml(seconds: float) -> str:

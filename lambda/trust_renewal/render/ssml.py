@@ -13,8 +13,22 @@ MAX_BREAK_MS = 10_000
 # Tags Alexa's SSML supports (https://developer.amazon.com/docs/custom-skills/speech-synthesis-markup-language-ssml-reference.html).
 ALEXA_TAGS = frozenset(
     {
-        "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break",
-        "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
+        "speak",
+        "amazon:domain",
+        "amazon:effect",
+        "amazon:emotion",
+        "audio",
+        "break",
+        "emphasis",
+        "lang",
+        "p",
+        "phoneme",
+        "prosody",
+        "s",
+        "say-as",
+        "sub",
+        "voice",
+        "w",
         "alexa:name",
     }
 )

@@ -1,0 +1,59 @@
+"""What happened: a launch, an intent, a session ending, the result of an action."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# The conversation's own names for what a person can ask; handlers map Alexa's intents to these.
+INTENTS = frozenset(
+    {
+        "todays_exercise",
+        "set_names",
+        "turn_done",
+        "skip",
+        "restart_exercise",
+        "go_to_step",
+        "quick",
+        "progress",
+        "safety",
+        "delete_data",
+        "set_reminder",
+        "stop_reminders",
+        "yes",
+        "no",
+        "next",
+        "previous",
+        "repeat",
+        "help",
+        "stop",
+        "cancel",
+        "fallback",
+        "home",
+        "pause",
+        "resume",
+        "start_over",
+        "unknown",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing the conversation reacts to.
+
+    ``kind`` is ``launch``, ``intent``, ``session_ended`` or ``action_result``;
+    ``name`` is the intent (see INTENTS) or the action result; ``today`` is the
+    local calendar date where the device is (ISO ``YYYY-MM-DD``).
+    """
+
+    kind: str
+    today: str
+    name: str | None = None
+    slots: Mapping[str, str] = field(default_factory=dict)
+    # Resolved custom-slot IDs (e.g. a step topic's step id), by slot name.
+    slot_ids: Mapping[str, str] = field(default_factory=dict)
+    person_id: str | None = None
+    country: str = "US"
+    reason: str | None = None
+    new_session: bool = False

@@ -1,0 +1,89 @@
+"""Where the couple is on the path of exercises, and where they go next."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from trust_renewal.content.model import Content, Exercise
+from trust_renewal.conversation.state import State
+
+
+def current_exercise(state: State, content: Content) -> Exercise | None:
+    """The exercise the couple is on; None once every exercise is finished."""
+    if state.exercise_id in content.exercises_by_id:
+        return content.exercise(state.exercise_id)
+    return next_unfinished(state, content, after=None)
+
+
+def next_unfinished(state: State, content: Content, after: str | None) -> Exercise | None:
+    """The first unfinished exercise after ``after`` on the path, wrapping to the start."""
+    path = content.path
+    start = content.path_index(after) + 1 if after in content.exercises_by_id else 0
+    done = set(state.finished)
+    for ex in (*path[start:], *path[:start]):
+        if ex.id not in done and ex.id != after:
+            return ex
+    return None
+
+
+def run_length(state: State, exercise: Exercise) -> int:
+    return len(exercise.prompt_indexes(state.quick))
+
+
+def prompt_index(state: State, exercise: Exercise) -> int:
+    """The index into ``exercise.prompts`` of the prompt at the state's position."""
+    order = exercise.prompt_indexes(state.quick)
+    return order[min(state.prompt, len(order) - 1)]
+
+
+def at_position(state: State, exercise: Exercise | None) -> State:
+    """Point the state at the start of an exercise (not yet begun)."""
+    return replace(
+        state,
+        exercise_id=exercise.id if exercise else None,
+        prompt=0,
+        turn=0,
+        started=False,
+        quick=False,
+    )
+
+
+def todays_exercise(state: State, content: Content, today: str) -> tuple[State, Exercise | None]:
+    """Today's exercise: fixed for the local day once chosen, moving on only once finished."""
+    if state.today_date == today and state.today_exercise in content.exercises_by_id:
+        return state, content.exercise(state.today_exercise)
+    exercise = current_exercise(state, content)
+    if exercise is not None and exercise.id in state.finished:
+        exercise = next_unfinished(state, content, after=exercise.id)
+    if exercise is None:
+        return state, None
+    if state.exercise_id != exercise.id:
+        state = at_position(state, exercise)
+    return replace(state, today_date=today, today_exercise=exercise.id), exercise
+
+
+def mark_practiced(state: State, today: str) -> State:
+    """Count a day practised; days in a row are counted gently and never scolded."""
+    if state.last_practiced == today:
+        return state
+    in_row = 1
+    try:
+        if state.last_practiced and date.fromisoformat(state.last_practiced) == (
+            date.fromisoformat(today) - timedelta(days=1)
+        ):
+            in_row = state.days_in_row + 1
+    except ValueError:
+        in_row = 1
+    return replace(
+        state, days_practiced=state.days_practiced + 1, days_in_row=in_row, last_practiced=today
+    )
+
+
+def days_since(state: State, today: str) -> int | None:
+    if not state.last_practiced:
+        return None
+    try:
+        return (date.fromisoformat(today) - date.fromisoformat(state.last_practiced)).days
+    except ValueError:
+        return None

@@ -1,0 +1,34 @@
+"""Work the conversation asks the edges to do: delete data, manage reminders."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from trust_renewal.conversation import Reply, State
+
+log = logging.getLogger(__name__)
+DELETED_KEY = "deleted"  # request attribute: the record was deleted, save nothing
+
+
+def perform(handler_input: HandlerInput, reply: Reply, state: State) -> tuple[str, dict[str, str]] | None:
+    """Do the action; return (result name, params) for the conversation, or None when nothing follows."""
+    if reply.action == "delete_data":
+        handler_input.attributes_manager.delete_persistent_attributes()
+        handler_input.attributes_manager.request_attributes[DELETED_KEY] = True
+        log.info("user asked to delete their data: record deleted")
+        return None
+    if reply.action in ("create_reminder", "delete_reminder"):
+        from trust_renewal.handlers.reminders import manage_reminder
+
+        return manage_reminder(handler_input, reply, state)
+    log.error("unknown action", extra={"event": str(reply.action)[:40]})
+    return ("failed", {})
+
+
+def permission_result(handler_input: HandlerInput) -> str | None:
+    """Map a Connections.Response for the reminders permission to an event name, else None."""
+    from trust_renewal.handlers.reminders import permission_event
+
+    return permission_event(handler_input)

@@ -1,0 +1,133 @@
+"""One handler per intent of the interaction model (tests check the two match one to one)."""
+
+from __future__ import annotations
+
+from trust_renewal.handlers.base import IntentHandler
+
+
+class TodaysExerciseHandler(IntentHandler):
+    intent_names = ("TodaysExerciseIntent",)
+    event_name = "todays_exercise"
+
+
+class SetNamesHandler(IntentHandler):
+    intent_names = ("SetNamesIntent",)
+    event_name = "set_names"
+
+
+class TurnDoneHandler(IntentHandler):
+    intent_names = ("TurnDoneIntent",)
+    event_name = "turn_done"
+
+
+class SkipHandler(IntentHandler):
+    intent_names = ("SkipIntent",)
+    event_name = "skip"
+
+
+class RestartExerciseHandler(IntentHandler):
+    intent_names = ("RestartExerciseIntent",)
+    event_name = "restart_exercise"
+
+
+class GoToStepHandler(IntentHandler):
+    intent_names = ("GoToStepIntent",)
+    event_name = "go_to_step"
+
+
+class QuickVersionHandler(IntentHandler):
+    intent_names = ("QuickVersionIntent",)
+    event_name = "quick"
+
+
+class ProgressHandler(IntentHandler):
+    intent_names = ("ProgressIntent",)
+    event_name = "progress"
+
+
+class SafetyHandler(IntentHandler):
+    intent_names = ("SafetyIntent",)
+    event_name = "safety"
+
+
+class DeleteDataHandler(IntentHandler):
+    intent_names = ("DeleteDataIntent",)
+    event_name = "delete_data"
+
+
+class SetReminderHandler(IntentHandler):
+    intent_names = ("SetReminderIntent",)
+    event_name = "set_reminder"
+
+
+class StopRemindersHandler(IntentHandler):
+    intent_names = ("StopRemindersIntent",)
+    event_name = "stop_reminders"
+
+
+class YesHandler(IntentHandler):
+    intent_names = ("AMAZON.YesIntent",)
+    event_name = "yes"
+
+
+class NoHandler(IntentHandler):
+    intent_names = ("AMAZON.NoIntent",)
+    event_name = "no"
+
+
+class NextHandler(IntentHandler):
+    intent_names = ("AMAZON.NextIntent",)
+    event_name = "next"
+
+
+class PreviousHandler(IntentHandler):
+    intent_names = ("AMAZON.PreviousIntent",)
+    event_name = "previous"
+
+
+class RepeatHandler(IntentHandler):
+    intent_names = ("AMAZON.RepeatIntent",)
+    event_name = "repeat"
+
+
+class HelpHandler(IntentHandler):
+    intent_names = ("AMAZON.HelpIntent",)
+    event_name = "help"
+
+
+class StopHandler(IntentHandler):
+    intent_names = ("AMAZON.StopIntent",)
+    event_name = "stop"
+
+
+class CancelHandler(IntentHandler):
+    intent_names = ("AMAZON.CancelIntent",)
+    event_name = "cancel"
+
+
+class FallbackHandler(IntentHandler):
+    intent_names = ("AMAZON.FallbackIntent",)
+    event_name = "fallback"
+
+
+class NavigateHomeHandler(IntentHandler):
+    intent_names = ("AMAZON.NavigateHomeIntent",)
+    event_name = "home"
+
+
+class PauseHandler(IntentHandler):
+    intent_names = ("AMAZON.PauseIntent",)
+    event_name = "pause"
+
+
+class ResumeHandler(IntentHandler):
+    intent_names = ("AMAZON.ResumeIntent",)
+    event_name = "resume"
+
+
+class StartOverHandler(IntentHandler):
+    intent_names = ("AMAZON.StartOverIntent",)
+    event_name = "start_over"
+
+
+INTENT_HANDLERS = tuple(cls() for cls in IntentHandler.__subclasses__())

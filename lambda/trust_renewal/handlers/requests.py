@@ -1,0 +1,175 @@
+"""Handlers for requests that are not intents of the model."""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response
+
+from trust_renewal.handlers.adapter import build_event, respond
+from trust_renewal.storage.base import user_key
+
+log = logging.getLogger(__name__)
+
+
+class LaunchHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return respond(handler_input, build_event(handler_input, "launch"))
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """The session ended (user left, timed out, or an error): the position is saved."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(getattr(request, "reason", None), "value", None) or "unknown"
+        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
+        log.info("session ended", extra={"reason": reason, "error_type": error})
+        return respond(handler_input, build_event(handler_input, "session_ended", reason=reason))
+
+
+class UnknownIntentHandler(AbstractRequestHandler):
+    """An intent this skill does not have (an old model, another skill's sample): a helpful reprompt."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info(
+            "unknown intent",
+            extra={"intent": handler_input.request_envelope.request.intent.name[:80]},
+        )
+        return respond(handler_input, build_event(handler_input, "intent", "unknown"))
+
+
+def _key(handler_input: HandlerInput) -> str | None:
+    from trust_renewal.storage.base import user_id_of
+
+    user = user_id_of(handler_input.request_envelope)
+    return user_key(user)[:12] if user else None
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """Disabling the skill deletes everything stored for the user."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        handler_input.attributes_manager.delete_persistent_attributes()
+        log.info("skill disabled: record deleted", extra={"user_key": _key(handler_input)})
+        return handler_input.response_builder.response
+
+
+class QuietEventHandler(AbstractRequestHandler):
+    """Events that need no answer: skill enabled, permission changes, audio player events."""
+
+    TYPES = (
+        "AlexaSkillEvent.SkillEnabled",
+        "AlexaSkillEvent.SkillPermissionAccepted",
+        "AlexaSkillEvent.SkillPermissionChanged",
+        "AlexaSkillEvent.SkillAccountLinked",
+        "AudioPlayer.PlaybackStarted",
+        "AudioPlayer.PlaybackFinished",
+        "AudioPlayer.PlaybackStopped",
+        "AudioPlayer.PlaybackNearlyFinished",
+        "AudioPlayer.PlaybackFailed",
+    )
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(is_request_type(t)(handler_input) for t in self.TYPES)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info(
+            "event noted",
+            extra={"request_type": handler_input.request_envelope.request.object_type},
+        )
+        return handler_input.response_builder.response
+
+
+class ExceptionEncounteredHandler(AbstractRequestHandler):
+    """Alexa reports that our last response was rejected: log it, say nothing (speech is not allowed)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("System.ExceptionEncountered")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        error = getattr(handler_input.request_envelope.request, "error", None)
+        log.error(
+            "Alexa rejected a response",
+            extra={"error_type": getattr(getattr(error, "object_type", None), "value", None)},
+        )
+        return handler_input.response_builder.response
+
+
+class CanFulfillIntentHandler(AbstractRequestHandler):
+    """Name-free requests: this skill does not take them, so it answers NO."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("CanFulfillIntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
+
+        handler_input.response_builder.set_can_fulfill_intent(
+            CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO)
+        )
+        return handler_input.response_builder.response
+
+
+class UserEventHandler(AbstractRequestHandler):
+    """A touch on a screen (APL UserEvent): the same as saying the word on the button."""
+
+    EVENTS: ClassVar[dict[str, str]] = {
+        "next": "next",
+        "repeat": "repeat",
+        "back": "previous",
+        "done": "turn_done",
+        "yes": "yes",
+        "no": "no",
+    }
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("Alexa.Presentation.APL.UserEvent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        arguments = getattr(handler_input.request_envelope.request, "arguments", None) or []
+        name = self.EVENTS.get(str(arguments[0]) if arguments else "", "unknown")
+        return respond(handler_input, build_event(handler_input, "intent", name))
+
+
+class ConnectionsResponseHandler(AbstractRequestHandler):
+    """The answer to a permission request (reminders); anything else gets a gentle re-orientation."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("Connections.Response")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from trust_renewal.handlers.actions import permission_result
+
+        result = permission_result(handler_input)
+        if result is None:
+            return respond(handler_input, build_event(handler_input, "intent", "home"))
+        return respond(handler_input, build_event(handler_input, "intent", result))
+
+
+REQUEST_HANDLERS = (
+    LaunchHandler(),
+    SessionEndedHandler(),
+    SkillDisabledHandler(),
+    QuietEventHandler(),
+    ExceptionEncounteredHandler(),
+    CanFulfillIntentHandler(),
+    UserEventHandler(),
+    ConnectionsResponseHandler(),
+)

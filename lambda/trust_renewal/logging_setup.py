@@ -1,0 +1,49 @@
+"""Structured logs: one JSON object per line, never a user ID, a name or a slot value."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+# Fields a log call may add with ``extra=``; anything else is dropped, so a
+# careless extra cannot leak what a couple said.
+SAFE_FIELDS = (
+    "user_key",
+    "request_type",
+    "intent",
+    "reason",
+    "error_type",
+    "phase",
+    "status",
+    "locale",
+    "event",
+)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in SAFE_FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                entry[field] = value
+        if record.exc_info and record.exc_info[0] is not None:
+            # The type only: tracebacks can quote request data.
+            entry["exception"] = record.exc_info[0].__name__
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", stream=None) -> None:
+    """Send JSON lines to stderr (CloudWatch on Lambda) at the given level."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

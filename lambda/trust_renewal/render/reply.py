@@ -1,0 +1,101 @@
+"""A conversation Reply rendered for Alexa: SSML speech and reprompt, card text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
+
+from trust_renewal.content.model import Content
+from trust_renewal.conversation.reply import Line, Reply
+from trust_renewal.render.markup import to_plain, to_ssml
+
+_DEFAULT_LABELS = {
+    "speaker": "@partner_one",
+    "listener": "@partner_two",
+    "first": "@partner_one",
+    "second": "@partner_two",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    ssml: str  # SSML fragment, without <speak>
+    reprompt: str | None
+    card_title: str | None
+    card_text: str | None
+
+
+def _source(line: Line, content: Content) -> str:
+    """The markup a line refers to."""
+    kind, _, rest = line.key.partition(":")
+    if kind == "phrase":
+        return content.phrase(rest)
+    if kind in ("step_intro", "purpose"):
+        step = content.steps_by_id[rest]
+        return step.intro if kind == "step_intro" else step.purpose
+    if kind == "checkin":
+        return next(c.say for c in content.checkins if c.id == rest)
+    if kind in ("crisis", "crisis_card"):
+        line_ = content.crisis_lines[rest]
+        return line_.say if kind == "crisis" else line_.card
+    exercise_id, _, index = rest.partition(":")
+    exercise = content.exercise(exercise_id)
+    if kind == "intro":
+        return exercise.intro
+    if kind == "closing":
+        return exercise.closing
+    if kind == "title":
+        return exercise.title
+    if kind == "prompt":
+        return exercise.prompts[int(index)].say
+    if kind == "card":
+        return exercise.prompts[int(index)].card
+    raise KeyError(f"unknown line key {line.key!r}")
+
+
+def _params(line: Line, content: Content) -> dict[str, str]:
+    params = {**_DEFAULT_LABELS, **line.kwargs}
+    # "@label" values are neutral words for a partner, kept in the phrase book.
+    return {
+        k: to_plain(content.phrase(f"label.{v[1:]}")) if v.startswith("@") else v
+        for k, v in params.items()
+    }
+
+
+def _join(pieces: list[str]) -> str:
+    out = ""
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        out += piece if not out or piece[0] in ",.;:!?" else " " + piece
+    return out
+
+
+def line_ssml(line: Line, content: Content) -> str:
+    if line.key.startswith("person:"):
+        return f'<alexa:name type="first" personId={quoteattr(line.key[len("person:") :])}/>'
+    return to_ssml(_source(line, content), _params(line, content))
+
+
+def line_text(line: Line, content: Content) -> str:
+    if line.key.startswith("person:"):
+        return ""
+    return to_plain(_source(line, content), _params(line, content))
+
+
+def speech_ssml(lines: tuple[Line, ...], content: Content) -> str:
+    return _join([line_ssml(line, content) for line in lines])
+
+
+def render_reply(reply: Reply, content: Content) -> Rendered:
+    card_title = card_text = None
+    if reply.card is not None:
+        card_title = line_text(reply.card.title, content)
+        card_text = _join([line_text(line, content) for line in reply.card.body])
+    return Rendered(
+        ssml=speech_ssml(reply.speech, content),
+        reprompt=speech_ssml(reply.reprompt, content) if reply.reprompt else None,
+        card_title=card_title,
+        card_text=card_text,
+    )
