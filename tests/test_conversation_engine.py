@@ -166,7 +166,9 @@ def test_help_and_fallback_know_where_you_are(content):
 
 def test_session_end_is_silent_and_keeps_the_position(content):
     state, _ = run(content, State(), launch(), intent("yes"), intent("next"))
-    after, reply = step(state, Event(kind="session_ended", today=TODAY, reason="EXCEEDED_MAX_REPROMPTS"), content)
+    after, reply = step(
+        state, Event(kind="session_ended", today=TODAY, reason="EXCEEDED_MAX_REPROMPTS"), content
+    )
     assert reply.silent and reply.end_session
     assert after.to_persisted() == state.to_persisted()
 
@@ -188,7 +190,13 @@ def test_state_round_trips_and_tolerates_old_or_partial_records(content):
     state, _ = run(content, State(), launch(), intent("yes"), intent("next"))
     assert State.from_dict(state.to_session()) == state
     assert State.from_dict(state.to_persisted()).to_persisted() == state.to_persisted()
-    partial = {"exercise_id": content.path[2].id, "prompt": "two", "finished": "nope", "schema": 0, "extra": 1}
+    partial = {
+        "exercise_id": content.path[2].id,
+        "prompt": "two",
+        "finished": "nope",
+        "schema": 0,
+        "extra": 1,
+    }
     loaded = State.from_dict(partial)
     assert loaded.exercise_id == content.path[2].id and loaded.prompt == 0 and loaded.finished == ()
     assert State.from_dict(None) == State() and State.from_dict([1, 2]) == State()

@@ -19,7 +19,11 @@ def _at_turn_exercise(content, state: State) -> State:
 
 
 def test_names_address_each_partner_and_turns_move_on_with_done(content):
-    state, reply = run(content, State(welcomed=True), intent("set_names", slots={"firstName": "maya", "secondName": "jordan"}))
+    state, reply = run(
+        content,
+        State(welcomed=True),
+        intent("set_names", slots={"firstName": "maya", "secondName": "jordan"}),
+    )
     assert state.names == ("Maya", "Jordan")
     assert "Maya and Jordan" in spoken(reply, content)
     state = _at_turn_exercise(content, state)
@@ -54,7 +58,9 @@ def test_who_goes_first_alternates_between_exercises(content):
     ex = _turn_exercise(content)
     base = _at_turn_exercise(content, State(welcomed=True, names=("Maya", "Jordan")))
     _, reply_a = step(base, intent("yes"), content)
-    other = replace(base, finished=(content.path[0].id,) if content.path[0].id != ex.id else (content.path[1].id,))
+    other = replace(
+        base, finished=(content.path[0].id,) if content.path[0].id != ex.id else (content.path[1].id,)
+    )
     _, reply_b = step(other, intent("yes"), content)
 
     def speaker(reply):
@@ -76,9 +82,17 @@ def test_one_name_for_a_solo_user_and_call_me(content):
 def test_a_recognised_voice_is_greeted_by_name_and_bound_to_a_partner(content):
     state, reply = step(State(welcomed=True), launch(person_id="amzn1.ask.person.P1"), content)
     assert reply.speech[1].key == "person:amzn1.ask.person.P1"
-    state, _ = step(state, intent("set_names", slots={"firstName": "Maya", "secondName": "Jordan"}, person_id="amzn1.ask.person.P1"), content)
+    state, _ = step(
+        state,
+        intent(
+            "set_names", slots={"firstName": "Maya", "secondName": "Jordan"}, person_id="amzn1.ask.person.P1"
+        ),
+        content,
+    )
     assert dict(state.people) == {"amzn1.ask.person.P1": 0}
-    state, _ = step(state, intent("set_names", slots={"firstName": "Mae"}, person_id="amzn1.ask.person.P1"), content)
+    state, _ = step(
+        state, intent("set_names", slots={"firstName": "Mae"}, person_id="amzn1.ask.person.P1"), content
+    )
     assert state.names == ("Mae", "Jordan")
 
 
@@ -87,7 +101,11 @@ def test_go_to_step_by_number_and_by_topic_and_unknown_values(content):
     state, reply = step(State(welcomed=True), intent("go_to_step", slots={"stepNumber": "3"}), content)
     assert state.offer_target == step3.path[0].id and step3.title in spoken(reply, content)
     target = content.steps[6] if len(content.steps) > 6 else content.steps[-1]
-    state, reply = step(State(welcomed=True), intent("go_to_step", slots={"topic": "x"}, slot_ids={"topic": target.id}), content)
+    state, reply = step(
+        State(welcomed=True),
+        intent("go_to_step", slots={"topic": "x"}, slot_ids={"topic": target.id}),
+        content,
+    )
     assert state.offer_target == target.path[0].id
     state, reply = step(State(welcomed=True), intent("go_to_step", slots={"stepNumber": "42"}), content)
     assert "don't have a step 42" in spoken(reply, content) and reply.reprompt

@@ -97,3 +97,20 @@ def check_skill_id(envelope: dict[str, Any], skill_id: str | None) -> None:
     found = application_id(envelope)
     if found != skill_id:
         raise RejectedRequest("the request is for another skill" if found else "the request names no skill")
+
+
+def with_context(envelope: dict[str, Any]) -> dict[str, Any]:
+    """Old envelopes carry no ``context``: rebuild its System part from the session.
+
+    The SDK reads ``context.System`` on every request, so an envelope without it
+    would crash there; the session holds the same application and user.
+    """
+    if isinstance(envelope.get("context"), dict):
+        return envelope
+    session = envelope.get("session") if isinstance(envelope.get("session"), dict) else {}
+    system: dict[str, Any] = {}
+    if isinstance(session.get("application"), dict):
+        system["application"] = session["application"]
+    if isinstance(session.get("user"), dict):
+        system["user"] = session["user"]
+    return {**envelope, "context": {"System": system}}

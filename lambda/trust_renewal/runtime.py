@@ -10,7 +10,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 
 from trust_renewal.config import Config
-from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_skill_id
+from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_skill_id, with_context
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,7 @@ def build_store(config: Config) -> AbstractPersistenceAdapter:
     if config.store == "dynamodb":
         from trust_renewal.storage.dynamodb import DynamoDbStore
 
-        return DynamoDbStore(
-            config.table_name or "", region=config.aws_region, merge=merge_progress
-        )
+        return DynamoDbStore(config.table_name or "", region=config.aws_region, merge=merge_progress)
     if config.store == "sqlite":
         from trust_renewal.storage.sqlite import SqliteStore
 
@@ -80,11 +78,9 @@ class SkillRuntime:
 
         skill = self.skill
         try:
-            envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+            envelope = skill.serializer.deserialize(json.dumps(with_context(event)), RequestEnvelope)
         except Exception as exc:  # the SDK raises several types for bad shapes
             log.warning("request refused", extra={"reason": "envelope does not deserialize"})
-            return rejection(
-                f"the envelope does not match Alexa's request format ({type(exc).__name__})"
-            )
+            return rejection(f"the envelope does not match Alexa's request format ({type(exc).__name__})")
         response = skill.invoke(request_envelope=envelope, context=None)
         return skill.serializer.serialize(response)

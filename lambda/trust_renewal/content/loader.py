@@ -253,14 +253,28 @@ def _steps(raw_steps: list[tuple[str, Any]], check: _Checker) -> tuple[Step, ...
     return tuple(steps)
 
 
+def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
+    """The phrase book: ``phrases.json`` plus any ``phrases_<feature>.json`` beside it."""
+    merged: dict[str, str] = {}
+    if not folder.is_dir():
+        return merged
+    names = sorted(f.name for f in folder.iterdir() if f.name.startswith("phrases") and f.name.endswith(".json"))
+    for name in names:
+        for key, text in ((_read(folder, name) or {}).get("phrases") or {}).items():
+            if key in merged:
+                check.problems.append(f"phrase {key!r} is defined twice ({name})")
+            merged[key] = text
+    return merged
+
+
 def _build(folder: Traversable, overlay: Traversable | None) -> Content:
     check = _Checker()
     steps = _steps(_read_steps(folder), check)
-    phrases: dict[str, str] = dict((_read(folder, "phrases.json") or {}).get("phrases", {}))
+    phrases = _read_phrases(folder, check)
     safety: dict = dict((_read(folder, "safety.json") or {}).get("crisis_lines", {}))
     checkins_raw = (_read(folder, "checkins.json") or {}).get("checkins", [])
     if overlay:
-        phrases.update((_read(overlay, "phrases.json") or {}).get("phrases", {}))
+        phrases.update(_read_phrases(overlay, check))
         safety.update((_read(overlay, "safety.json") or {}).get("crisis_lines", {}))
     for key, text in phrases.items():
         check.markup(text, f"phrase {key}")

@@ -27,9 +27,17 @@ def content_for(handler_input: HandlerInput) -> Content:
     return load_content(getattr(handler_input.request_envelope.request, "locale", None) or "en-US")
 
 
+def session_of(handler_input: HandlerInput) -> dict[str, Any]:
+    """Session attributes, or a dict for this request alone when it came outside a session."""
+    attrs = handler_input.attributes_manager
+    if handler_input.request_envelope.session is not None:
+        return attrs.session_attributes
+    return attrs.request_attributes.setdefault("_no_session", {})
+
+
 def _time_zone(handler_input: HandlerInput) -> str:
     """The device's time zone from the Alexa Settings API, asked once per session; UTC on any failure."""
-    session = handler_input.attributes_manager.session_attributes
+    session = session_of(handler_input)
     if isinstance(session.get("tz"), str):
         return session["tz"]
     zone = "UTC"

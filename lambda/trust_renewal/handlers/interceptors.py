@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 
 from trust_renewal.conversation import State
 from trust_renewal.handlers.actions import DELETED_KEY
-from trust_renewal.handlers.adapter import NOTICES_KEY, STATE_KEY, content_for
+from trust_renewal.handlers.adapter import NOTICES_KEY, STATE_KEY, content_for, session_of
 from trust_renewal.storage.base import CorruptRecord, StorageUnavailable, user_id_of, user_key
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         if request_type not in _SESSION_TYPES:
             return
         attrs = handler_input.attributes_manager
-        session = attrs.session_attributes
+        session = session_of(handler_input)
         if isinstance(session.get(S_STATE), dict):
             attrs.request_attributes[STATE_KEY] = State.from_dict(session[S_STATE])
             return
@@ -84,7 +84,7 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         if not attrs.request_attributes.get("state_out"):
             return
         state: State = attrs.request_attributes[STATE_KEY]
-        session = attrs.session_attributes
+        session = session_of(handler_input)
         if attrs.request_attributes.get(DELETED_KEY):
             session.clear()
             return
@@ -116,7 +116,7 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         attrs = handler_input.attributes_manager
         stored = dict(self.store.get_attributes(handler_input.request_envelope) or {})
         rev = stored.pop("_rev", None)
-        session = attrs.session_attributes
+        session = session_of(handler_input)
         session[S_REV] = rev
         session[S_DIGEST] = digest(State.from_dict(stored).to_persisted()) if stored else None
         session.pop(S_UNLOADED, None)

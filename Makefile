@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make chat` and `make test`.
+# Each creates .venv on first use (and refreshes it when pyproject.toml changes).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: chat test lint serve content bench figures clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+## Talk to the real skill in the terminal, on the embedded SQLite store.
+chat: $(VENV)/.installed
+	$(BIN)/trust-renewal chat $(ARGS)
+
+## Run the whole test suite.
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+## Lint the code and the SAM template.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/cfn-lint template.yaml
+
+## Serve the skill over HTTP for the Alexa developer console (see README).
+serve: $(VENV)/.installed
+	$(BIN)/trust-renewal serve $(ARGS)
+
+## Report on the program content.
+content: $(VENV)/.installed
+	$(BIN)/trust-renewal content $(ARGS)
+
+## Performance benchmark against a minimal baseline skill (not part of the tests).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
