@@ -20,7 +20,6 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.pop("AWS_PROFILE", None)
 
 from conversation_driver import SKILL_ID, Talk  # noqa: E402
-
 from trust_renewal.content import load_content  # noqa: E402
 from trust_renewal.storage.memory import MemoryStore  # noqa: E402
 

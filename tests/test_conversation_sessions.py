@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from test_conversation_engine import TODAY, intent, keys, launch, run, spoken
-
 from trust_renewal.conversation import Event, State, step
 
 
@@ -144,7 +143,7 @@ def test_pause_keeps_position_and_resume_picks_up(content):
     state, _ = run(content, State(), launch(), intent("yes"), intent("next"))
     paused, reply = step(state, intent("pause"), content)
     assert reply.end_session and paused.prompt == 1
-    resumed, reply = step(replace(paused, phase="home"), intent("resume", new_session=True), content)
+    _, reply = step(replace(paused, phase="home"), intent("resume", new_session=True), content)
     assert f"prompt:{content.path[0].id}:1" in keys(reply)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from conversation_driver import SKILL_ID
-
 from trust_renewal.config import Config
 from trust_renewal.envelope_checks import application_id
 from trust_renewal.envelopes import EnvelopeBuilder

@@ -77,7 +77,9 @@ class CrisisLine:
     name: str
     say: str
     card: str
-    source: str
+    source: str  # the official page for the crisis line
+    # (number's name, official page) for every number the line gives.
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,6 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         """Storage is back after a failed load: merge what this session did into what was stored."""
         from trust_renewal.conversation.state import merge_persisted
 
-        attrs = handler_input.attributes_manager
         stored = dict(self.store.get_attributes(handler_input.request_envelope) or {})
         rev = stored.pop("_rev", None)
         session = session_of(handler_input)
