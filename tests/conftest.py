@@ -35,6 +35,14 @@ def store() -> MemoryStore:
 
 
 @pytest.fixture
+def lambda_module(monkeypatch):
+    """``lambda_function`` imported fresh against a moto table built from template.yaml."""
+    from lambda_support import lambda_on_moto
+
+    yield from lambda_on_moto(monkeypatch)
+
+
+@pytest.fixture
 def talk(store: MemoryStore) -> Talk:
     return Talk.on_store(store)
 

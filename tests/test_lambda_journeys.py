@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-from datetime import UTC, datetime
 
-import pytest
-from conversation_driver import SKILL_ID, Talk
-from dynamo_support import FAKE_AWS_ENV, TEST_TABLE_NAME, create_progress_table, make_client
-from moto import mock_aws
+from conversation_driver import SKILL_ID
+from lambda_support import USER
+from lambda_support import stored_item as _stored
+from lambda_support import talk_to as _talk
 from trust_renewal.envelopes import EnvelopeBuilder
-from trust_renewal.storage.base import user_key
-
-USER = "amzn1.ask.account.JOURNEY-COUPLE"
-
-
-@pytest.fixture
-def lambda_module(monkeypatch):
-    for key, value in FAKE_AWS_ENV.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("TABLE_NAME", TEST_TABLE_NAME)
-    monkeypatch.setenv("SKILL_ID", SKILL_ID)
-    monkeypatch.delenv("STORE", raising=False)
-    with mock_aws():
-        client = make_client()
-        create_progress_table(client)
-        import lambda_function
-
-        module = importlib.reload(lambda_function)
-        module.client = client
-        yield module
-
-
-def _talk(module, user: str = USER, **kw) -> Talk:
-    builder = EnvelopeBuilder(SKILL_ID, user_id=user, **kw)
-    builder.now = datetime(2026, 11, 21, 19, 0, tzinfo=UTC)
-    return Talk(lambda event: module.lambda_handler(event, None), builder)
-
-
-def _stored(module, user: str = USER) -> dict | None:
-    item = module.client.get_item(TableName=TEST_TABLE_NAME, Key={"id": {"S": user_key(user)}}).get("Item")
-    return item
 
 
 def test_launch_resume_across_sessions_on_dynamodb(lambda_module):

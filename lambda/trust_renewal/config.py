@@ -28,6 +28,7 @@ class Config:
     store: str = "sqlite"
     sqlite_path: Path | None = None
     log_level: str = "INFO"
+    log_level_set: bool = False  # LOG_LEVEL was given (the chat is quieter by default)
     aws_region: str | None = None
 
     @property
@@ -61,5 +62,6 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> Config:
         store=store,
         sqlite_path=Path(sqlite_path).expanduser() if sqlite_path else default_sqlite_path(env),
         log_level=level,
+        log_level_set=bool((env.get("LOG_LEVEL") or "").strip()),
         aws_region=(env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "").strip() or None,
     )

@@ -100,12 +100,13 @@ def check_skill_id(envelope: dict[str, Any], skill_id: str | None) -> None:
 
 
 def with_context(envelope: dict[str, Any]) -> dict[str, Any]:
-    """Old envelopes carry no ``context``: rebuild its System part from the session.
+    """Old envelopes carry no ``context`` (or no ``context.System``): rebuild it from the session.
 
     The SDK reads ``context.System`` on every request, so an envelope without it
     would crash there; the session holds the same application and user.
     """
-    if isinstance(envelope.get("context"), dict):
+    context = envelope.get("context")
+    if isinstance(context, dict) and isinstance(context.get("System"), dict):
         return envelope
     session = envelope.get("session") if isinstance(envelope.get("session"), dict) else {}
     system: dict[str, Any] = {}
@@ -113,4 +114,6 @@ def with_context(envelope: dict[str, Any]) -> dict[str, Any]:
         system["application"] = session["application"]
     if isinstance(session.get("user"), dict):
         system["user"] = session["user"]
-    return {**envelope, "context": {"System": system}}
+    rebuilt = dict(context) if isinstance(context, dict) else {}
+    rebuilt["System"] = system
+    return {**envelope, "context": rebuilt}

@@ -1,1 +1,1 @@
-"""The ``trust-renewal`` command: chat, serve, content."""
+"""The ``trust-renewal`` command: chat, serve, content, models, package."""

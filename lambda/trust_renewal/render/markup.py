@@ -89,11 +89,17 @@ def params_used(markup: str) -> set[str]:
     return {t.name for t in parse(markup) if isinstance(t, Param)}
 
 
+# Characters XML cannot carry (controls, lone surrogates, non-characters): a slot
+# value is whatever a device sent, so it is cleaned before it reaches SSML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _param(tokens_param: Param, params: Mapping[str, object]) -> str:
     try:
-        return str(params[tokens_param.name])
+        value = str(params[tokens_param.name])
     except KeyError:
         raise MarkupError(f"missing parameter {{{tokens_param.name}}}") from None
+    return _NOT_XML.sub("", value)
 
 
 def _break(seconds: float) -> str:

@@ -1,0 +1,279 @@
+"""Typed text → intent and slots, by the interaction model's own sample utterances.
+
+The terminal chat understands only what the model (plus the built-in intents'
+usual phrasings) would: each sample becomes a full-match pattern, slots are
+filled the way Alexa presents them, and anything else is AMAZON.FallbackIntent,
+exactly as the Alexa service would send it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from trust_renewal.config import LOCAL_SKILL_ID
+
+FALLBACK = "AMAZON.FallbackIntent"
+
+_UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# Parts of the day: Alexa fills an AMAZON.TIME slot with these codes.
+_DAY_PARTS = {
+    "morning": "MO", "this morning": "MO", "afternoon": "AF", "this afternoon": "AF",
+    "evening": "EV", "this evening": "EV", "night": "NI", "tonight": "NI",
+}  # fmt: skip
+_NOON = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
+_PM = ("pm", "p m", "in the afternoon", "in the evening", "at night", "tonight")
+_AM = ("am", "a m", "in the morning")
+
+# What each slot type may capture before its value is checked.
+_WORDS = r"[a-z0-9':]+(?: [a-z0-9':]+){0,%d}"
+_FRAGMENTS = {
+    "AMAZON.FirstName": r"[a-z][a-z']*",
+    "AMAZON.NUMBER": r"\d+|" + _WORDS % 4,
+    "AMAZON.TIME": _WORDS % 5,
+}
+_CUSTOM_FRAGMENT = _WORDS % 5
+
+
+def normalise(text: str) -> str:
+    """Lowercase words and digits as Alexa's speech recognition would hand them over."""
+    t = text.lower().replace("’", "'").replace("‘", "'")
+    t = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", t)  # "p.m." → "pm"
+    t = re.sub(r"(\d)\s?([ap]m)\b", r"\1 \2", t)  # "8pm" → "8 pm"
+    t = re.sub(r"[^a-z0-9':]+", " ", t)
+    t = re.sub(r"(?<!\d):|:(?!\d)", " ", t)  # keep colons only inside times
+    t = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", t)  # quotes, not apostrophes
+    t = " ".join(t.split())
+    return re.sub(r"^alexa\b ?", "", t)
+
+
+def number_value(words: str) -> int | None:
+    """Digits or number words ("twenty one") → the number, else None."""
+    if words.isdigit():
+        return int(words)
+    total, current, last = 0, 0, ""
+    for word in words.split():
+        if word in ("a", "and") and last in ("", "hundred"):
+            continue
+        if word in _UNITS:
+            if last in ("unit", "teen") or (last == "tens" and not 0 < _UNITS[word] < 10):
+                return None
+            current += _UNITS[word]
+            last = "unit" if _UNITS[word] < 10 else "teen"
+        elif word in _TENS:
+            if last in ("unit", "teen", "tens"):
+                return None
+            current += _TENS[word]
+            last = "tens"
+        elif word == "hundred" and last in ("", "unit", "teen"):
+            current = max(current, 1) * 100
+            last = "hundred"
+        elif word == "thousand" and last not in ("thousand",):
+            total += max(current, 1) * 1000
+            current, last = 0, "thousand"
+        else:
+            return None
+    return total + current if last else None
+
+
+def _clock(words: str) -> tuple[int, int] | None:
+    """"8", "8:30", "eight thirty", "half past eight", "quarter to nine" → (hour, minute)."""
+    past = re.fullmatch(r"(half|quarter|.+?) (past|after|to) (.+)", words)
+    if past:
+        minutes = {"half": 30, "quarter": 15}.get(past.group(1)) or number_value(past.group(1))
+        hour = number_value(past.group(3))
+        if minutes is None or hour is None or not 0 < minutes < 60:
+            return None
+        return (hour, minutes) if past.group(2) != "to" else ((hour - 1) % 24, 60 - minutes)
+    digits = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?", words)
+    if digits:
+        return int(digits.group(1)), int(digits.group(2) or 0)
+    parts = words.split()
+    for split in range(1, len(parts) + 1):
+        hour = number_value(" ".join(parts[:split]))
+        rest = " ".join(parts[split:])
+        minute = 0 if not rest else number_value(re.sub(r"^oh (?=\w)", "", rest))
+        if hour is not None and minute is not None and hour <= 24:
+            return hour, minute
+    return None
+
+
+def time_value(words: str) -> str | None:
+    """Spoken time → Alexa's AMAZON.TIME value ("8 pm" → "20:00", "evening" → "EV")."""
+    words = re.sub(r"^(?:at|about|around) ", "", words)
+    if words in _DAY_PARTS:
+        return _DAY_PARTS[words]
+    if words in _NOON:
+        return _NOON[words]
+    suffix = ""
+    for ending in (*_PM, *_AM):
+        if words.endswith(" " + ending):
+            words, suffix = words[: -len(ending) - 1], ending
+            break
+    words = re.sub(r" o'?clock$", "", words)
+    clock = _clock(words)
+    if clock is None:
+        return None
+    hour, minute = clock
+    if not (0 <= hour <= 23 and 0 <= minute <= 59) or (suffix and not 1 <= hour <= 12):
+        return None
+    if suffix in _PM and hour < 12:
+        hour += 12
+    elif suffix in _AM and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
+
+
+@dataclass(frozen=True)
+class Match:
+    """What Alexa would send for one utterance: an intent and its slots."""
+
+    intent: str
+    slots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sample: str | None = None  # the sample utterance that matched (None: fallback)
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.intent == FALLBACK
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    intent: str
+    sample: str
+    regex: re.Pattern[str]
+    literal_words: int
+    slot_types: dict[str, str]  # group name → slot type
+
+
+def load_builtin_utterances() -> dict[str, list[str]]:
+    """What Alexa's built-in intents understand (they carry no samples in the model)."""
+    node = resources.files("trust_renewal.cli").joinpath("builtin_utterances.json")
+    return json.loads(node.read_text(encoding="utf-8"))["intents"]
+
+
+class Matcher:
+    """Matches typed text against one interaction model."""
+
+    def __init__(
+        self,
+        model: dict[str, Any],
+        builtin_utterances: dict[str, list[str]] | None = None,
+        skill_id: str = LOCAL_SKILL_ID,
+    ) -> None:
+        lm = model["interactionModel"]["languageModel"]
+        self.invocation_name: str = lm["invocationName"]
+        self.skill_id = skill_id
+        self.intent_slots: dict[str, dict[str, str]] = {
+            i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in lm["intents"]
+        }
+        # phrase → (value name, id) per custom slot type, as entity resolution sees it.
+        self.type_values: dict[str, dict[str, tuple[str, str]]] = {}
+        for slot_type in lm.get("types", []):
+            phrases: dict[str, tuple[str, str]] = {}
+            for value in slot_type.get("values", []):
+                name = value["name"]["value"]
+                vid = value.get("id") or name
+                for phrase in [name, *value["name"].get("synonyms", [])]:
+                    phrases.setdefault(normalise(phrase), (name, vid))
+            self.type_values[slot_type["name"]] = phrases
+        builtins = load_builtin_utterances() if builtin_utterances is None else builtin_utterances
+        self.patterns: list[_Pattern] = []
+        for intent in lm["intents"]:
+            samples = intent.get("samples") or builtins.get(intent["name"], [])
+            for sample in samples:
+                self.patterns.append(self._compile(intent["name"], sample))
+
+    @classmethod
+    def for_locale(cls, locale: str = "en-US", skill_id: str = LOCAL_SKILL_ID) -> Matcher:
+        from trust_renewal.interaction_models import load_model
+
+        return cls(load_model(locale), skill_id=skill_id)
+
+    def _compile(self, intent: str, sample: str) -> _Pattern:
+        slots = self.intent_slots.get(intent, {})
+        parts: list[str] = []
+        literal = 0
+        types: dict[str, str] = {}
+        for token in sample.replace("-", " ").split():
+            slot = re.fullmatch(r"\{(\w+)\}", token)
+            if slot:
+                name = slot.group(1)
+                slot_type = slots.get(name, "")
+                types[name] = slot_type
+                parts.append(f"(?P<{name}>{_FRAGMENTS.get(slot_type, _CUSTOM_FRAGMENT)})")
+            else:
+                # Apostrophes are optional so "whats" matches "what's".
+                parts.append(re.escape(normalise(token)).replace("'", "'?"))
+                literal += 1
+        return _Pattern(intent, sample, re.compile(" ".join(parts)), literal, types)
+
+    def match(self, text: str) -> Match:
+        """The intent and slots Alexa would send for what someone said."""
+        spoken = normalise(text)
+        best: tuple[tuple[int, int, int], int, Match] | None = None
+        for order, pattern in enumerate(self.patterns):
+            found = pattern.regex.fullmatch(spoken)
+            if not found:
+                continue
+            slots = self._fill(pattern, found)
+            if slots is None:
+                continue
+            resolved = sum(
+                1
+                for s in slots.values()
+                if s.get("resolutions", {}).get("resolutionsPerAuthority", [{}])[0]
+                .get("status", {})
+                .get("code")
+                == "ER_SUCCESS_MATCH"
+            )
+            captured = sum(len(found.group(g) or "") for g in pattern.slot_types)
+            # Most literal words first, then resolved slots, then the least left to slots.
+            score = (pattern.literal_words, resolved, -captured)
+            if best is None or score > best[0]:
+                best = (score, order, Match(pattern.intent, slots, pattern.sample))
+        return best[2] if best else Match(FALLBACK)
+
+    def _fill(self, pattern: _Pattern, found: re.Match[str]) -> dict[str, dict[str, Any]] | None:
+        slots: dict[str, dict[str, Any]] = {
+            name: {"confirmationStatus": "NONE"} for name in self.intent_slots.get(pattern.intent, {})
+        }
+        for name, slot_type in pattern.slot_types.items():
+            value = self._slot(slot_type, found.group(name))
+            if value is None:
+                return None  # Alexa would not hear this as that slot type
+            slots[name] = value
+        return slots
+
+    def _slot(self, slot_type: str, words: str) -> dict[str, Any] | None:
+        base: dict[str, Any] = {"confirmationStatus": "NONE", "source": "USER"}
+        if slot_type == "AMAZON.NUMBER":
+            number = number_value(words)
+            return None if number is None else {"value": str(number), **base}
+        if slot_type == "AMAZON.TIME":
+            when = time_value(words)
+            return None if when is None else {"value": when, **base}
+        if slot_type == "AMAZON.FirstName":
+            return {"value": words[:1].upper() + words[1:], **base}
+        if slot_type in self.type_values:
+            hit = self.type_values[slot_type].get(words)
+            authority: dict[str, Any] = {
+                "authority": f"amzn1.er-authority.echo-sdk.{self.skill_id}.{slot_type}",
+                "status": {"code": "ER_SUCCESS_MATCH" if hit else "ER_SUCCESS_NO_MATCH"},
+            }
+            if hit:
+                authority["values"] = [{"value": {"name": hit[0], "id": hit[1]}}]
+            return {"value": words, **base, "resolutions": {"resolutionsPerAuthority": [authority]}}
+        return {"value": words, **base}
