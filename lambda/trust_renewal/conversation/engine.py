@@ -114,9 +114,7 @@ def _offer_today(
     return state, Reply(speech=(*lead, *lines), reprompt=(say("reprompt.offer"),))
 
 
-def _offer_resume(
-    state: State, content: Content, lead: tuple[Line, ...] = ()
-) -> tuple[State, Reply]:
+def _offer_resume(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
     exercise = content.exercise(state.exercise_id or "")
     state = replace(state, phase="offer", offer="resume", offer_target=exercise.id)
     line = say("offer.resume", title=exercise.title, part=state.prompt + 1)
@@ -133,9 +131,7 @@ def _launch(state: State, event: Event, content: Content) -> tuple[State, Reply]
         lead += [say("welcome.first"), say("welcome.names_hint")]
     else:
         gap = days_since(state, event.today)
-        lead.append(
-            say("welcome.after_gap" if gap is not None and gap >= LONG_GAP_DAYS else "welcome.back")
-        )
+        lead.append(say("welcome.after_gap" if gap is not None and gap >= LONG_GAP_DAYS else "welcome.back"))
     if state.program_done and current_exercise(state, content) is None:
         state = replace(state, phase="complete", offer="checkin", offer_target=None)
         return state, Reply(
@@ -196,9 +192,7 @@ def _no(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         state = replace(state, phase="home", offer=None, offer_target=None)
         return _stay(state, content, say("delete.kept"))
     if state.offer == "checkin":
-        return replace(state, phase="home", offer=None), Reply(
-            speech=(say("bye.plain"),), end_session=True
-        )
+        return replace(state, phase="home", offer=None), Reply(speech=(say("bye.plain"),), end_session=True)
     if _in_exercise(state, content):
         return _stay(state, content, say("no.in_exercise"))
     return _stay(state, content, say("no.nothing"))
@@ -228,9 +222,7 @@ def _repeat(state: State, event: Event, content: Content) -> tuple[State, Reply]
     if _in_exercise(state, content):
         return state, run.speak_position(state, content)
     if state.last:
-        return state, Reply(
-            speech=state.last, reprompt=state.last_reprompt or _reprompt(state, content)
-        )
+        return state, Reply(speech=state.last, reprompt=state.last_reprompt or _reprompt(state, content))
     return _stay(state, content, say("repeat.nothing"))
 
 
@@ -247,22 +239,14 @@ def _previous(state: State, event: Event, content: Content) -> tuple[State, Repl
 
 
 def _skip(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    exercise = (
-        content.exercises_by_id.get(state.offer_target or "") if state.phase == "offer" else None
-    )
+    exercise = content.exercises_by_id.get(state.offer_target or "") if state.phase == "offer" else None
     exercise = exercise or current_exercise(state, content)
-    if (
-        exercise is None
-        or (state.phase in ("complete", "checkin")
-        and not _in_exercise(state, content))
-    ):
+    if exercise is None or (state.phase in ("complete", "checkin") and not _in_exercise(state, content)):
         return _stay(state, content, say("nav.nothing_to_skip"))
     following = next_unfinished(state, content, after=exercise.id)
     if following is None:
         return _stay(state, content, say("nav.skip_last", title=exercise.title))
-    state = replace(
-        at_position(state, following), phase="offer", offer="begin", offer_target=following.id
-    )
+    state = replace(at_position(state, following), phase="offer", offer="begin", offer_target=following.id)
     lines = [
         say("nav.skipped", title=exercise.title),
         *run.offer_lines(content, following, "offer.next"),
@@ -294,9 +278,7 @@ def _go_to_step(state: State, event: Event, content: Content) -> tuple[State, Re
         if raw_number.isdigit() and 1 <= int(raw_number) <= len(steps):
             target = steps[int(raw_number) - 1]
         else:
-            return _stay(
-                state, content, say("nav.no_such_step", value=raw_number[:20], count=len(steps))
-            )
+            return _stay(state, content, say("nav.no_such_step", value=raw_number[:20], count=len(steps)))
     elif topic_id:
         target = content.steps_by_id.get(topic_id)
     if target is None:
@@ -314,7 +296,10 @@ def _go_to_step(state: State, event: Event, content: Content) -> tuple[State, Re
 
 
 def _quick(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    if _in_exercise(state, content) or _mid_exercise(state, content):
+    offered = content.exercises_by_id.get(state.offer_target or "") if state.phase == "offer" else None
+    if offered is not None:
+        exercise = offered
+    elif _in_exercise(state, content) or _mid_exercise(state, content):
         exercise = content.exercise(state.exercise_id or "")
     else:
         state, exercise = todays_exercise(state, content, event.today)
@@ -359,9 +344,7 @@ def _progress(state: State, event: Event, content: Content) -> tuple[State, Repl
 
 
 def _help(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return state, Reply(
-        speech=(say(f"help.{_context(state, content)}"),), reprompt=_reprompt(state, content)
-    )
+    return state, Reply(speech=(say(f"help.{_context(state, content)}"),), reprompt=_reprompt(state, content))
 
 
 def _fallback(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -423,12 +406,7 @@ def _set_names(state: State, event: Event, content: Content) -> tuple[State, Rep
     if len(given) == 1 and event.person_id and event.person_id in people and len(state.names) == 2:
         names = list(state.names)
         names[people[event.person_id]] = given[0]
-    elif (
-        len(given) == 1
-        and len(state.names) == 2
-        and given[0] not in state.names
-        and not event.person_id
-    ):
+    elif len(given) == 1 and len(state.names) == 2 and given[0] not in state.names and not event.person_id:
         names = [given[0], state.names[1]]
     else:
         names = given[:2]
