@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from trust_renewal.cli.main import main
 from trust_renewal.render.markup import to_ssml
 from trust_renewal.render.ssml import to_text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
 from trust_renewal.conversation import Event, State, step
 from trust_renewal.conversation.reply import Reply
 from trust_renewal.render.reply import render_reply

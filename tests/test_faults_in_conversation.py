@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
+
 from lambda_support import USER
 from lambda_support import stored_item as _stored
 from lambda_support import talk_to as _talk

@@ -7,6 +7,7 @@ import json
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+
 from trust_renewal.cli.matcher import (
     FALLBACK,
     Matcher,

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from trust_renewal.cli.main import main
 from trust_renewal.interaction_models import (
     LOCALES,

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conversation_driver import SKILL_ID
 from trust_renewal.config import Config
 from trust_renewal.envelope_checks import application_id

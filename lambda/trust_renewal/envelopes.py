@@ -37,6 +37,7 @@ class EnvelopeBuilder:
         person_id: str | None = None,
         supported_interfaces: dict[str, Any] | None = None,
         api_endpoint: str = "https://api.amazonalexa.com",
+        api_access_token: str | None = None,
     ) -> None:
         self.skill_id = skill_id
         self.user_id = user_id
@@ -45,6 +46,8 @@ class EnvelopeBuilder:
         self.person_id = person_id
         self.supported_interfaces = supported_interfaces or {}
         self.api_endpoint = api_endpoint
+        # No token by default: local runs must not call Alexa's APIs.
+        self.api_access_token = api_access_token
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
         self.now: datetime | None = None  # fixed clock for tests; None means the real time
@@ -81,8 +84,9 @@ class EnvelopeBuilder:
                 "supportedInterfaces": self.supported_interfaces,
             },
             "apiEndpoint": self.api_endpoint,
-            "apiAccessToken": "local-token",
         }
+        if self.api_access_token:
+            system["apiAccessToken"] = self.api_access_token
         if self.person_id:
             system["person"] = {"personId": self.person_id}
         envelope: dict[str, Any] = {

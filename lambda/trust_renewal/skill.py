@@ -31,6 +31,6 @@ def build_skill(
     for handler in ALL_HANDLERS:
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler())
-    builder.add_global_request_interceptor(LoadStateInterceptor())
-    builder.add_global_response_interceptor(SaveStateInterceptor(store))
+    builder.add_global_request_interceptor(LoadStateInterceptor(store))
+    builder.add_global_response_interceptor(SaveStateInterceptor())
     return builder.create()

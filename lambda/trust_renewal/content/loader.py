@@ -258,7 +258,9 @@ def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
     merged: dict[str, str] = {}
     if not folder.is_dir():
         return merged
-    names = sorted(f.name for f in folder.iterdir() if f.name.startswith("phrases") and f.name.endswith(".json"))
+    names = sorted(
+        f.name for f in folder.iterdir() if f.name.startswith("phrases") and f.name.endswith(".json")
+    )
     for name in names:
         for key, text in ((_read(folder, name) or {}).get("phrases") or {}).items():
             if key in merged:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
@@ -37,13 +38,12 @@ def _hashed_user(handler_input: HandlerInput) -> str | None:
     return user_key(user)[:12] if user else None
 
 
-def _load(handler_input: HandlerInput) -> tuple[dict[str, Any], int | None]:
-    stored = dict(handler_input.attributes_manager.persistent_attributes or {})
-    rev = stored.pop("_rev", None)
-    return stored, rev
-
-
 class LoadStateInterceptor(AbstractRequestInterceptor):
+    """State from the session; from storage only on a session's first turn (or after a failed load)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
     def process(self, handler_input: HandlerInput) -> None:
         request_type = getattr(handler_input.request_envelope.request, "object_type", None)
         if request_type not in _SESSION_TYPES:
@@ -51,21 +51,23 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         attrs = handler_input.attributes_manager
         session = session_of(handler_input)
         if isinstance(session.get(S_STATE), dict):
-            attrs.request_attributes[STATE_KEY] = State.from_dict(session[S_STATE])
+            state = State.from_dict(session[S_STATE])
+            if session.get(S_UNLOADED):
+                state = self._retry_load(handler_input, state)
+            attrs.request_attributes[STATE_KEY] = state
             return
         notices: list[str] = []
         try:
-            stored, rev = _load(handler_input)
+            stored, rev = self._load(handler_input)
             state = State.from_dict(stored)
             session[S_REV] = rev
             session[S_DIGEST] = digest(state.to_persisted()) if stored else None
         except CorruptRecord:
             log.warning(
-                "stored progress unreadable; starting afresh",
-                extra={"user_key": _hashed_user(handler_input)},
+                "stored progress unreadable; starting afresh", extra={"user_key": _hashed_user(handler_input)}
             )
             state, notices = State(welcomed=True), ["storage.corrupt"]
-            session[S_REV], session[S_DIGEST], session["replace"] = None, None, True
+            session[S_REV], session[S_DIGEST] = None, None
         except StorageUnavailable as exc:
             log.error("could not load progress", extra={"error_type": type(exc.__cause__ or exc).__name__})
             state, notices = State(welcomed=True), ["storage.load_failed"]
@@ -74,10 +76,28 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         if notices and request_type != "SessionEndedRequest":
             attrs.request_attributes[NOTICES_KEY] = notices
 
+    def _load(self, handler_input: HandlerInput) -> tuple[dict[str, Any], int | None]:
+        stored = dict(self.store.get_attributes(handler_input.request_envelope) or {})
+        return stored, stored.pop("_rev", None)
+
+    def _retry_load(self, handler_input: HandlerInput, state: State) -> State:
+        """Storage failed earlier this session: try again, and merge what this session did."""
+        from trust_renewal.conversation.state import merge_persisted
+
+        try:
+            stored, rev = self._load(handler_input)
+        except (StorageUnavailable, CorruptRecord):
+            return state
+        session = session_of(handler_input)
+        session.pop(S_UNLOADED, None)
+        session[S_REV] = rev
+        session[S_DIGEST] = digest(State.from_dict(stored).to_persisted()) if stored else None
+        path = tuple(ex.id for ex in content_for(handler_input).path)
+        return _with_persisted(state, merge_persisted(stored, state.to_persisted(), path))
+
 
 class SaveStateInterceptor(AbstractResponseInterceptor):
-    def __init__(self, store: Any) -> None:
-        self.store = store
+    """Save the kept part of the state only when it changed; on failure apologise and keep it in session."""
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         attrs = handler_input.attributes_manager
@@ -88,39 +108,28 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         if attrs.request_attributes.get(DELETED_KEY):
             session.clear()
             return
-        try:
-            if session.get(S_UNLOADED):
-                state = self._reconcile(handler_input, state)
-            persisted = state.to_persisted()
-            if digest(persisted) != session.get(S_DIGEST):
+        persisted = state.to_persisted()
+        if digest(persisted) != session.get(S_DIGEST):
+            try:
+                # A conditional write on the revision read this session; the store
+                # merges with another device's save if one came in between.
                 payload = dict(persisted)
                 if session.get(S_REV) is not None:
                     payload["_rev"] = session[S_REV]
                 attrs.persistent_attributes = payload
                 attrs.save_persistent_attributes()
-                session[S_REV] = payload.get("_rev")
-                payload.pop("_rev", None)
-                if payload != persisted:  # the store merged in another device's progress
-                    state = _with_persisted(state, payload)
+                session[S_REV] = payload.pop("_rev", None)
+                if payload != persisted:
+                    # Another device saved in between and the store merged: keep this
+                    # session's own place, but never forget what the other finished.
+                    state = replace(state, finished=State.from_dict(payload).finished)
                 session[S_DIGEST] = digest(state.to_persisted())
-                session.pop("replace", None)
-        except StorageUnavailable as exc:
-            log.error("could not save progress", extra={"error_type": type(exc.__cause__ or exc).__name__})
-            self._apologise(handler_input, response)
+            except StorageUnavailable as exc:
+                log.error(
+                    "could not save progress", extra={"error_type": type(exc.__cause__ or exc).__name__}
+                )
+                self._apologise(handler_input, response)
         session[S_STATE] = state.to_session()
-
-    def _reconcile(self, handler_input: HandlerInput, state: State) -> State:
-        """Storage is back after a failed load: merge what this session did into what was stored."""
-        from trust_renewal.conversation.state import merge_persisted
-
-        stored = dict(self.store.get_attributes(handler_input.request_envelope) or {})
-        rev = stored.pop("_rev", None)
-        session = session_of(handler_input)
-        session[S_REV] = rev
-        session[S_DIGEST] = digest(State.from_dict(stored).to_persisted()) if stored else None
-        session.pop(S_UNLOADED, None)
-        path = tuple(ex.id for ex in content_for(handler_input).path)
-        return _with_persisted(state, merge_persisted(stored, state.to_persisted(), path))
 
     def _apologise(self, handler_input: HandlerInput, response: Response) -> None:
         from trust_renewal.conversation.reply import say
