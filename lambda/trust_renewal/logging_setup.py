@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
+from pathlib import Path
 
 # Fields a log call may add with ``extra=``; anything else is dropped, so a
 # careless extra cannot leak what a couple said.
@@ -35,8 +37,10 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 entry[field] = value
         if record.exc_info and record.exc_info[0] is not None:
-            # The type only: tracebacks can quote request data.
+            # The type and where it happened, never the message: messages can quote request data.
             entry["exception"] = record.exc_info[0].__name__
+            frames = traceback.extract_tb(record.exc_info[2])[-6:]
+            entry["trace"] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames]
         return json.dumps(entry, ensure_ascii=False)
 
 
