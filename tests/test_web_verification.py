@@ -1,0 +1,520 @@
+"""Amazon's request verification on the web service, with a CA built here and real signatures.
+
+The certificate fetch is injected (a URL → PEM map) and the clock is fixed, so
+every rule can be broken on purpose and nothing touches the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from trust_renewal.config import Config
+from trust_renewal.envelopes import EnvelopeBuilder, timestamp
+from trust_renewal.runtime import SkillRuntime
+from trust_renewal.storage.memory import MemoryStore
+from trust_renewal.web.app import Verifiers, create_app
+from trust_renewal.web.verification import (
+    RequestVerifier,
+    TimestampVerifier,
+    VerificationException,
+    default_trust_roots,
+)
+
+NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
+# Nothing listens here: the skill's time-zone lookup fails at once and falls
+# back to UTC, so no test reaches the internet.
+OFFLINE_API = "https://127.0.0.1:9"
+SKILL_ID = "amzn1.ask.skill.test-trust-renewal"
+BASE = "https://s3.amazonaws.com/echo.api/"
+CERT_URL = BASE + "echo-api-cert.pem"
+
+
+# -- a small PKI: root → intermediate → leaf ------------------------------------
+
+
+def _key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _ca(name: str, key, issuer_name=None, issuer_key=None, path_length=None) -> x509.Certificate:
+    issuer_key = issuer_key or key
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(name))
+        .issuer_name(issuer_name or _name(name))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=3650))
+        .not_valid_after(NOW + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+                encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if issuer_name is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+        )
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+@dataclass
+class Ca:
+    """A root and an intermediate; ``leaf()`` issues signing certificates under them."""
+
+    label: str
+    root_key: rsa.RSAPrivateKey = field(default_factory=_key)
+    inter_key: rsa.RSAPrivateKey = field(default_factory=_key)
+
+    def __post_init__(self) -> None:
+        self.root = _ca(f"{self.label} Root", self.root_key)
+        self.inter = _ca(
+            f"{self.label} Intermediate", self.inter_key,
+            issuer_name=self.root.subject, issuer_key=self.root_key, path_length=0,
+        )
+
+    def leaf(
+        self,
+        key: rsa.RSAPrivateKey,
+        *,
+        not_before: datetime = NOW - timedelta(days=30),
+        not_after: datetime = NOW + timedelta(days=300),
+        san: tuple[str, ...] | None = ("echo-api.amazon.com",),
+        eku: tuple = (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH),
+    ) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name("echo-api.amazon.com"))
+            .issuer_name(self.inter.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True, content_commitment=False, key_encipherment=True,
+                    data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                    crl_sign=False, encipher_only=False, decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.inter_key.public_key()),
+                critical=False,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        )
+        if san is not None:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(n) for n in san]), critical=False
+            )
+        return builder.sign(self.inter_key, hashes.SHA256())
+
+    def chain_pem(self, leaf: x509.Certificate) -> bytes:
+        return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (leaf, self.inter))
+
+
+def sign(body: bytes, key: rsa.RSAPrivateKey) -> str:
+    return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+@dataclass
+class Pki:
+    ca: Ca
+    stranger: Ca  # a CA nobody trusts
+    leaf_key: rsa.RSAPrivateKey
+    chains: dict[str, bytes]
+    fetched: list[str]
+
+    def fetch(self, url: str) -> bytes:
+        self.fetched.append(url)
+        if url not in self.chains:
+            raise OSError("404")
+        return self.chains[url]
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    ca, stranger, leaf_key = Ca("Test"), Ca("Stranger"), _key()
+    good = ca.chain_pem(ca.leaf(leaf_key))
+    chains = {
+        CERT_URL: good,
+        "https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem": good,
+        "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem": good,
+        "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem": good,
+        "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem": good,
+        BASE + "expired.pem": ca.chain_pem(
+            ca.leaf(leaf_key, not_before=NOW - timedelta(days=400), not_after=NOW - timedelta(seconds=1))
+        ),
+        BASE + "not-yet.pem": ca.chain_pem(
+            ca.leaf(leaf_key, not_before=NOW + timedelta(seconds=60), not_after=NOW + timedelta(days=300))
+        ),
+        BASE + "stranger.pem": stranger.chain_pem(stranger.leaf(leaf_key)),
+        BASE + "no-san.pem": ca.chain_pem(ca.leaf(leaf_key, san=None)),
+        BASE + "other-san.pem": ca.chain_pem(ca.leaf(leaf_key, san=("example.com",))),
+        BASE + "client-eku.pem": ca.chain_pem(ca.leaf(leaf_key, eku=(ExtendedKeyUsageOID.CLIENT_AUTH,))),
+        BASE + "leaf-only.pem": ca.leaf(leaf_key).public_bytes(serialization.Encoding.PEM),
+        BASE + "garbage.pem": b"this is not a certificate",
+    }
+    return Pki(ca, stranger, leaf_key, chains, [])
+
+
+# -- the app, verifying, with the injected fetch and clock ----------------------
+
+
+@pytest.fixture(scope="module")
+def app_parts(pki: Pki):
+    store = MemoryStore()
+    runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=store)
+    verifiers = Verifiers(
+        RequestVerifier(trust_roots=[pki.ca.root], fetch=pki.fetch, clock=lambda: NOW),
+        TimestampVerifier(clock=lambda: NOW),
+    )
+    app = create_app(runtime, verifiers=verifiers)
+    return app.test_client(), store
+
+
+def launch_body(at: datetime = NOW) -> bytes:
+    builder = EnvelopeBuilder(skill_id=SKILL_ID, api_endpoint=OFFLINE_API)
+    builder.now = at
+    return json.dumps(builder.launch()).encode()
+
+
+def event_body(at: datetime) -> bytes:
+    builder = EnvelopeBuilder(skill_id=SKILL_ID, api_endpoint=OFFLINE_API)
+    envelope = builder.event(
+        "AlexaSkillEvent.SkillEnabled", eventCreationTime=timestamp(at), eventPublishingTime=timestamp(at)
+    )
+    envelope["request"]["timestamp"] = timestamp(at)
+    return json.dumps(envelope).encode()
+
+
+def post(client, body: bytes, headers: dict[str, str]):
+    return client.post("/", data=body, headers={"Content-Type": "application/json", **headers})
+
+
+def signed(pki: Pki, body: bytes, url: str = CERT_URL) -> dict[str, str]:
+    return {"SignatureCertChainUrl": url, "Signature-256": sign(body, pki.leaf_key)}
+
+
+def refusal_reasons(caplog) -> list[str]:
+    return [r.reason for r in caplog.records if r.getMessage() == "request refused"]
+
+
+def test_a_signed_fresh_launch_is_answered(app_parts, pki):
+    client, _ = app_parts
+    body = launch_body()
+    answer = post(client, body, signed(pki, body))
+    assert answer.status_code == 200
+    assert answer.get_json()["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem",
+        "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
+    ],
+)
+def test_certificate_urls_amazon_allows_pass(app_parts, pki, url):
+    client, _ = app_parts
+    body = launch_body()
+    assert post(client, body, signed(pki, body, url)).status_code == 200
+
+
+def test_a_leaf_whose_key_usage_says_client_only_still_passes(app_parts, pki):
+    # Amazon's rules name dates, SAN and chain, not the extended key usage.
+    client, _ = app_parts
+    body = launch_body()
+    assert post(client, body, signed(pki, body, BASE + "client-eku.pem")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "must use https"),
+        ("https://notamazon.com/echo.api/echo-api-cert.pem", "host must be s3.amazonaws.com"),
+        ("https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem", "host must be"),
+        ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "path must start with /echo.api/"),
+        ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "path must start with"),
+        ("https://s3.amazonaws.com/echo.api/../x/echo-api-cert.pem", "path must start with"),
+        ("https://s3.amazonaws.com/echo.api/%2e%2e/x/echo-api-cert.pem", "path must start with"),
+        ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "port must be 443"),
+        ("https://s3.amazonaws.com:notaport/echo.api/echo-api-cert.pem", "not a valid URL"),
+        (BASE + "expired.pem", "has expired"),
+        (BASE + "not-yet.pem", "not yet valid"),
+        (BASE + "stranger.pem", "does not lead to a trusted root"),
+        (BASE + "leaf-only.pem", "does not lead to a trusted root"),
+        (BASE + "no-san.pem", "does not name echo-api.amazon.com"),
+        (BASE + "other-san.pem", "does not name echo-api.amazon.com"),
+        (BASE + "garbage.pem", "not valid PEM"),
+        (BASE + "missing.pem", "could not be fetched"),
+    ],
+)
+def test_each_broken_certificate_rule_is_refused(app_parts, pki, caplog, url, reason):
+    client, store = app_parts
+    writes = store.writes
+    body = launch_body()
+    answer = post(client, body, signed(pki, body, url))
+    assert answer.status_code == 400
+    assert reason in answer.get_json()["error"]["reason"]
+    assert any(reason in r for r in refusal_reasons(caplog))
+    assert store.writes == writes
+
+
+def _garbled(pki, body):
+    return {"SignatureCertChainUrl": CERT_URL, "Signature-256": "%%% not base64 %%%"}
+
+
+def _random_bytes(pki, body):
+    return {"SignatureCertChainUrl": CERT_URL, "Signature-256": base64.b64encode(b"x" * 256).decode()}
+
+
+def _other_body(pki, body):
+    return {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(body + b" ", pki.leaf_key)}
+
+
+def _other_key(pki, body):
+    return {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(body, pki.stranger.inter_key)}
+
+
+def _no_signature(pki, body):
+    return {"SignatureCertChainUrl": CERT_URL}
+
+
+def _no_url(pki, body):
+    return {"Signature-256": sign(body, pki.leaf_key)}
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        (_garbled, "not valid base64"),
+        (_random_bytes, "signature does not match"),
+        (_other_body, "signature does not match"),
+        (_other_key, "signature does not match"),
+        (_no_signature, "no Signature-256 header"),
+        (_no_url, "no SignatureCertChainUrl header"),
+        (lambda pki, body: {}, "not signed"),
+    ],
+)
+def test_a_missing_or_wrong_signature_is_refused(app_parts, pki, caplog, headers, reason):
+    client, _ = app_parts
+    body = launch_body()
+    answer = post(client, body, headers(pki, body))
+    assert answer.status_code == 400
+    assert reason in answer.get_json()["error"]["reason"]
+    assert any(reason in r for r in refusal_reasons(caplog))
+
+
+def test_the_signature_covers_the_exact_bytes(app_parts, pki):
+    # Same JSON, different whitespace: a different body, so the signature fails.
+    client, _ = app_parts
+    body = launch_body()
+    respaced = json.dumps(json.loads(body), indent=1).encode()
+    answer = post(client, respaced, signed(pki, body))
+    assert answer.status_code == 400
+
+
+def test_the_signature_is_checked_before_the_json(app_parts, caplog):
+    client, _ = app_parts
+    answer = post(client, b"not json", {})
+    assert answer.status_code == 400
+    assert "not signed" in answer.get_json()["error"]["reason"]
+
+
+def test_a_signed_body_that_is_not_json_is_refused_as_such(app_parts, pki):
+    client, _ = app_parts
+    body = b"{not json"
+    answer = post(client, body, signed(pki, body))
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["reason"] == "the body is not valid JSON"
+
+
+@pytest.mark.parametrize(
+    ("offset", "status"),
+    [
+        (timedelta(seconds=-149), 200),
+        (timedelta(seconds=149), 200),
+        (timedelta(seconds=-151), 400),
+        (timedelta(seconds=151), 400),
+        (timedelta(minutes=-59), 400),
+    ],
+)
+def test_an_ordinary_request_must_be_within_150_seconds(app_parts, pki, caplog, offset, status):
+    client, _ = app_parts
+    body = launch_body(NOW + offset)
+    answer = post(client, body, signed(pki, body))
+    assert answer.status_code == status
+    if status == 400:
+        assert any("timestamp" in r for r in refusal_reasons(caplog))
+
+
+@pytest.mark.parametrize(
+    ("offset", "status"),
+    [(timedelta(minutes=-59), 200), (timedelta(minutes=-61), 400), (timedelta(minutes=61), 400)],
+)
+def test_a_skill_event_may_be_up_to_an_hour_old(app_parts, pki, caplog, offset, status):
+    client, _ = app_parts
+    body = event_body(NOW + offset)
+    answer = post(client, body, signed(pki, body))
+    assert answer.status_code == status
+    if status == 400:
+        assert any("timestamp" in r for r in refusal_reasons(caplog))
+
+
+def test_an_unreadable_timestamp_is_refused(app_parts, pki):
+    client, _ = app_parts
+    envelope = json.loads(launch_body())
+    envelope["request"]["timestamp"] = "yesterday-ish"
+    body = json.dumps(envelope).encode()
+    answer = post(client, body, signed(pki, body))
+    assert answer.status_code == 400
+    assert "timestamp" in answer.get_json()["error"]["reason"]
+
+
+def test_without_verification_an_unsigned_old_request_is_answered(pki):
+    runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=MemoryStore())
+    client = create_app(runtime, verify=False).test_client()
+    body = launch_body(NOW - timedelta(days=3))
+    assert post(client, body, {}).status_code == 200
+
+
+# -- the certificate cache ------------------------------------------------------
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_chain_is_fetched_once_and_reused(pki):
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return pki.chains[CERT_URL]
+
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW)
+    body = b'{"any": "body"}'
+    for _ in range(3):
+        verifier.verify_body(signed(pki, body), body)
+    assert fetched == [CERT_URL]
+
+
+def test_the_cache_keeps_only_the_most_recent_urls(pki):
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return pki.chains[CERT_URL]
+
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW, cache_size=2)
+    body = b"{}"
+    urls = [BASE + f"cert-{n}.pem" for n in range(3)]
+    for url in urls:
+        verifier.verify_body(signed(pki, body, url), body)
+    assert verifier.cached_urls == urls[1:]
+    verifier.verify_body(signed(pki, body, urls[2]), body)  # cached: no fetch
+    verifier.verify_body(signed(pki, body, urls[0]), body)  # evicted: fetched again
+    assert fetched == [*urls, urls[0]]
+    assert len(verifier.cached_urls) == 2
+
+
+def test_an_expired_cached_chain_is_fetched_again(pki):
+    ca, key = pki.ca, pki.leaf_key
+    served = {"pem": ca.chain_pem(ca.leaf(key, not_after=NOW + timedelta(days=1)))}
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return served["pem"]
+
+    clock = Clock(NOW)
+    verifier = RequestVerifier(trust_roots=[ca.root], fetch=fetch, clock=clock)
+    body = b"{}"
+    verifier.verify_body(signed(pki, body), body)
+    # Amazon rotates its certificate; two days on, the cached one has expired.
+    served["pem"] = ca.chain_pem(ca.leaf(key, not_after=NOW + timedelta(days=300)))
+    clock.now = NOW + timedelta(days=2)
+    verifier.verify_body(signed(pki, body), body)
+    assert fetched == [CERT_URL, CERT_URL]
+
+
+def test_a_chain_that_fails_is_not_cached(pki):
+    attempts: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        attempts.append(url)
+        if len(attempts) == 1:
+            raise OSError("timed out")
+        return pki.chains[CERT_URL]
+
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW)
+    body = b"{}"
+    with pytest.raises(VerificationException, match="could not be fetched"):
+        verifier.verify_body(signed(pki, body), body)
+    verifier.verify_body(signed(pki, body), body)
+    assert verifier.cached_urls == [CERT_URL]
+
+
+# -- the verifiers through the SDK's own interface -------------------------------
+
+
+def test_the_sdk_interface_takes_the_body_as_text(pki):
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=pki.fetch, clock=lambda: NOW)
+    body = launch_body()
+    verifier.verify(signed(pki, body), body.decode(), None)
+    with pytest.raises(VerificationException):
+        verifier.verify(signed(pki, body), body.decode() + " ", None)
+
+
+def test_the_timestamp_verifier_reads_a_deserialized_envelope():
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    body = launch_body(NOW - timedelta(seconds=200)).decode()
+    envelope = DefaultSerializer().deserialize(body, RequestEnvelope)
+    with pytest.raises(VerificationException, match="timestamp"):
+        TimestampVerifier(clock=lambda: NOW).verify({}, "", envelope)
+    TimestampVerifier(clock=lambda: NOW + timedelta(seconds=-200)).verify({}, "", envelope)
+
+
+def test_the_default_roots_can_anchor_amazons_chain():
+    # Amazon's signing chain ends at "Amazon Root CA 1" (or Starfield, which cross-signs it).
+    names = {root.subject.rfc4514_string() for root in default_trust_roots()}
+    assert any("Amazon Root CA 1" in name for name in names)
+
+
+def test_refusals_log_one_line_each(app_parts, caplog):
+    client, _ = app_parts
+    caplog.set_level(logging.WARNING)
+    post(client, b"{}", {})
+    assert len(refusal_reasons(caplog)) == 1
