@@ -35,6 +35,7 @@ FAULT_CODES = {
     "access_denied": "AccessDeniedException",
     "timeout": None,
 }
+CRASHES: list[str] = []  # what went wrong, for the report
 NAMES = ("Maya", "Jordan", "Priya", "Sam", "Alex", "Noor")
 SLOT_WORDS = ("astrology", "FUZZ")  # other slot values and the fuzzing user's ID
 
@@ -87,13 +88,12 @@ def conversations(count: int, rng: random.Random, log_stream: io.StringIO) -> di
     from moto import mock_aws
 
     from dynamo_support import TEST_TABLE_NAME, create_progress_table, make_client
+    from trust_renewal.content import load_content
     from trust_renewal.envelopes import EnvelopeBuilder
     from trust_renewal.interaction_models import language_model, load_model
+    from trust_renewal.render.markup import to_ssml
     from trust_renewal.render.ssml import problems
     from trust_renewal.storage.base import user_key
-
-    from trust_renewal.content import load_content
-    from trust_renewal.render.markup import to_ssml
 
     intents = language_model(load_model("en-US"))["intents"]
     # The skill's own words for "your data is gone" and "we're back at the beginning".
@@ -130,14 +130,16 @@ def conversations(count: int, rng: random.Random, log_stream: io.StringIO) -> di
                 figures["turns"] += 1
                 try:
                     answer = module.lambda_handler(envelope, None)
-                except Exception:  # a crash is what this script counts
+                except Exception as exc:  # a crash is what this script counts
                     figures["crashes"] += 1
+                    CRASHES.append(f"lambda_handler raised {type(exc).__name__}: {exc}"[:300])
                     builder.end_session()
                     continue
                 body = answer.get("response")
                 ssml = ((body or {}).get("outputSpeech") or {}).get("ssml")
                 if body is None or (ssml and problems(ssml)):
                     figures["crashes"] += 1
+                    CRASHES.append(f"bad answer to {envelope['request']['type']}: {answer}"[:300])
                 builder.absorb(answer)
                 state = (answer.get("sessionAttributes") or {}).get("state") or {}
                 if delete_done in (ssml or ""):
@@ -229,13 +231,16 @@ def fuzz(count: int, rng: random.Random, log_stream: io.StringIO) -> dict[str, A
                 ssml = ((answer.get("response") or {}).get("outputSpeech") or {}).get("ssml")
                 if ssml and problems(ssml):
                     figures["crashes"] += 1
+                    CRASHES.append(f"invalid SSML {problems(ssml)} for {json.dumps(envelope)[:200]}")
                 figures["answers"]["answered"] += 1
             http = client.post("/", data=json.dumps(envelope), content_type="application/json")
             if http.status_code >= 500 or b"Traceback" in http.data:
                 figures["crashes"] += 1
+                CRASHES.append(f"web app {http.status_code} for {json.dumps(envelope)[:200]}")
             figures["answers"][f"http {http.status_code // 100}xx"] += 1
-        except Exception:
+        except Exception as exc:
             figures["crashes"] += 1
+            CRASHES.append(f"{type(exc).__name__}: {exc} for {json.dumps(envelope, default=str)[:200]}")
     return figures
 
 
@@ -279,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, value in rows:
         print(f"  {label:<{width}}  {value}")
     bad = talks["crashes"] + fuzzed["crashes"] + talks["lost_updates"] + leaked
+    for crash in CRASHES[:10]:
+        print("  crash:", crash)
     print("all zero" if bad == 0 else f"PROBLEMS FOUND: {bad}")
     return 0 if bad == 0 else 1
 

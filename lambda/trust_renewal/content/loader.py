@@ -343,16 +343,37 @@ def _build(folder: Traversable, overlay: Traversable | None) -> Content:
     )
 
 
+_LOCALE = re.compile(r"^[a-z]{2}(?:-[A-Z]{2})?$")
+
+
+def load_content(locale: str | None = DEFAULT_LOCALE) -> Content:
+    """The validated content for a locale (``en-GB`` → ``en`` plus ``en-GB`` overrides).
+
+    The locale comes from a request, so anything that is not a plain locale
+    code (or has no content) gets the default: it never names a path.
+    """
+    if not isinstance(locale, str) or not _LOCALE.match(locale):
+        locale = DEFAULT_LOCALE
+    language = locale.split("-")[0]
+    if not _has_steps(language):
+        language, locale = "en", locale if locale.startswith("en-") else DEFAULT_LOCALE
+    overlay = locale if locale != language and _has_overlay(locale) else None
+    return _load(language, overlay)
+
+
+@lru_cache(maxsize=16)
+def _has_steps(language: str) -> bool:
+    return bool(_read_steps(_data_root(language)))
+
+
+@lru_cache(maxsize=16)
+def _has_overlay(locale: str) -> bool:
+    return _data_root(locale).is_dir()
+
+
 @lru_cache(maxsize=8)
-def load_content(locale: str = DEFAULT_LOCALE) -> Content:
-    """The validated content for a locale (``en-GB`` → ``en`` plus ``en-GB`` overrides)."""
-    language = (locale or DEFAULT_LOCALE).split("-")[0].lower() or "en"
-    if not _read_steps(_data_root(language)):
-        language = "en"
-    overlay = None
-    if locale and locale != language and _read(_data_root(locale), "phrases.json") is not None:
-        overlay = _data_root(locale)
-    return _build(_data_root(language), overlay)
+def _load(language: str, overlay: str | None) -> Content:
+    return _build(_data_root(language), _data_root(overlay) if overlay else None)
 
 
 def load_content_from(
