@@ -130,3 +130,10 @@ def test_reference_envelopes_are_refused_by_a_skill_with_another_id():
     runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=MemoryStore())
     answer = runtime.handle(envelope)
     assert answer["error"]["status"] == 400
+
+
+@pytest.mark.parametrize("locale", ["x" * 300, "../../../etc", "en-US/../../x", "", "fr-FR", "EN-us"])
+def test_a_strange_locale_gets_the_default_content_and_never_names_a_path(locale):
+    runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=MemoryStore())
+    envelope = EnvelopeBuilder(SKILL_ID, locale=locale).launch()
+    _check(runtime.handle(envelope), "speech")
