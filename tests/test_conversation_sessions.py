@@ -211,3 +211,28 @@ def test_session_timeout_mid_turn_resumes_at_that_turn(content):
     kept, reply = step(kept, launch(), content)
     kept, reply = step(kept, intent("yes"), content)
     assert kept.turn == 1 and "tell" in spoken(reply, content) and "what you heard" in spoken(reply, content)
+
+
+def test_a_one_shot_after_the_microphone_closed_carries_on_mid_exercise(content):
+    state = _at_turn_exercise(content, State(welcomed=True, names=("Maya", "Jordan")))
+    state, _ = step(state, intent("yes"), content)
+    state, _ = step(state, Event(kind="session_ended", today=TODAY, reason="EXCEEDED_MAX_REPROMPTS"), content)
+    kept = State.from_dict(state.to_persisted())
+    # "Alexa, tell trust renewal I'm done" opens a new session with the intent.
+    kept, reply = step(kept, intent("turn_done", new_session=True), content)
+    assert kept.turn == 1 and "Jordan, tell Maya what you heard" in spoken(reply, content)
+
+
+def test_a_recognised_voice_saying_done_out_of_turn_is_told_whose_turn_it_is(content):
+    people = (("amzn1.ask.person.MAYA", 0), ("amzn1.ask.person.JORDAN", 1))
+    state = _at_turn_exercise(content, State(welcomed=True, names=("Maya", "Jordan"), people=people))
+    state, _ = step(state, intent("yes"), content)
+    speaker = dict(next(line for line in _.speech if line.key.startswith("prompt:")).params)["speaker"]
+    listener_id = "amzn1.ask.person.JORDAN" if speaker == "Maya" else "amzn1.ask.person.MAYA"
+    speaker_id = "amzn1.ask.person.MAYA" if speaker == "Maya" else "amzn1.ask.person.JORDAN"
+    same, reply = step(state, intent("turn_done", person_id=listener_id), content)
+    assert same.turn == 0 and f"{speaker}, it's still your turn" in spoken(reply, content)
+    moved, _ = step(state, intent("turn_done", person_id=speaker_id), content)
+    assert moved.turn == 1
+    unknown, _ = step(state, intent("turn_done", person_id="amzn1.ask.person.GUEST"), content)
+    assert unknown.turn == 1

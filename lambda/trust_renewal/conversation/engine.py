@@ -36,6 +36,10 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         state, reply = _action_result(state, event, content)
     else:
         handler = _INTENT_HANDLERS.get(event.name or "", _fallback)
+        if event.new_session and state.phase == "home" and _mid_exercise(state, content):
+            # "Alexa, tell trust renewal I'm done": a one-shot after the microphone
+            # closed mid-exercise carries on right where the couple is.
+            state = replace(state, phase="exercise")
         lead: tuple[Line, ...] = ()
         if event.new_session and not state.welcomed and event.name not in _NO_WELCOME:
             lead = (say("welcome.first_short"),)
@@ -213,9 +217,30 @@ def _next(state: State, event: Event, content: Content) -> tuple[State, Reply]:
 
 
 def _turn_done(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    if _in_exercise(state, content) or state.phase == "checkin":
+    if _in_exercise(state, content):
+        waiting = _whose_turn_it_is(state, event, content)
+        if waiting is not None:
+            return state, Reply(
+                speech=(say("turn.still_yours", name=waiting),), reprompt=(say("reprompt.turn"),)
+            )
+        return _next(state, event, content)
+    if state.phase == "checkin":
         return _next(state, event, content)
     return _stay(state, content, say("turn.none"))
+
+
+def _whose_turn_it_is(state: State, event: Event, content: Content) -> str | None:
+    """The name of the partner still speaking, when Alexa knows the voice that said "done" is the other's."""
+    people = dict(state.people)
+    if not event.person_id or event.person_id not in people or len(state.names) < 2:
+        return None
+    exercise = content.exercise(state.exercise_id or "")
+    if not exercise.prompts[run.prompt_index(state, exercise)].turns:
+        return None
+    first = run.first_speaker(state)
+    # Turn stages: 0 first speaks, 1 second reflects, 2 second speaks, 3 first reflects.
+    holder = first if state.turn in (0, 3) else 1 - first
+    return None if people[event.person_id] == holder else state.names[holder]
 
 
 def _repeat(state: State, event: Event, content: Content) -> tuple[State, Reply]:
