@@ -33,13 +33,6 @@ class SettingsApi(ApiClient):
         )
 
 
-def _finish_exercise(talk: Talk) -> None:
-    for _ in range(40):
-        if "end of this exercise" in talk.say("AMAZON.NextIntent"):
-            return
-    raise AssertionError("the exercise never finished")
-
-
 def _with_settings_api(module, api: SettingsApi) -> None:
     runtime = module._runtime
     runtime._skill = build_skill(runtime.config, runtime.store, api_client=api)
@@ -91,7 +84,7 @@ def test_todays_exercise_follows_the_device_time_zone_across_midnight(lambda_mod
     evening = _device_talk(lambda_module, datetime(2026, 11, 21, 9, 0, tzinfo=UTC))  # 22:00 on the 21st there
     evening.launch()
     evening.say("AMAZON.YesIntent")
-    _finish_exercise(evening)
+    evening.finish_exercise()
     evening.say("AMAZON.StopIntent")
     assert api.requests == [
         "https://api.amazonalexa.com/v2/devices/amzn1.ask.device.LIVINGROOM/settings/System.timeZone"
@@ -109,7 +102,7 @@ def test_when_the_settings_api_fails_the_day_is_utc_and_nothing_is_said_about_it
     evening = _device_talk(lambda_module, datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
     evening.launch()
     evening.say("AMAZON.YesIntent")
-    _finish_exercise(evening)
+    evening.finish_exercise()
     evening.say("AMAZON.StopIntent")
     later = _device_talk(lambda_module, datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
     text = later.launch()
