@@ -23,9 +23,9 @@ from trust_renewal.interaction_models import (
     load_model,
     model_text,
     read_source,
-    respell,
     topic_phrase,
 )
+from trust_renewal.spelling import locale_spelling, respell
 
 MODEL_DIR = default_model_dir()
 
@@ -113,10 +113,9 @@ def test_locales_agree_on_intents_slots_and_step_ids() -> None:
 
 def test_every_locale_keeps_every_shared_sample_in_its_own_spelling() -> None:
     assert MODEL_DIR is not None
-    _, overlays = read_source(MODEL_DIR)
     us = _custom(load_model("en-US"))
     for locale in LOCALES:
-        spelling = overlays[locale].get("spelling", {})
+        spelling = locale_spelling(locale)
         theirs = _custom(load_model(locale))
         for name, intent in us.items():
             missing = {respell(s, spelling) for s in intent["samples"]} - set(theirs[name]["samples"])
@@ -144,9 +143,8 @@ def test_spelling_keeps_capitals_and_whole_words() -> None:
 def test_committed_models_are_what_the_source_generates(generated: dict, locale: str) -> None:
     assert MODEL_DIR is not None
     committed = (MODEL_DIR / f"{locale}.json").read_text(encoding="utf-8")
-    assert committed == model_text(generated[locale]), (
-        "run `trust-renewal models --write`: "
-        + "; ".join(differences(json.loads(committed), generated[locale])[:5])
+    assert committed == model_text(generated[locale]), "run `trust-renewal models --write`: " + "; ".join(
+        differences(json.loads(committed), generated[locale])[:5]
     )
 
 

@@ -6,6 +6,7 @@ so every call here gives up after ``timeout`` seconds.
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 
@@ -16,20 +17,25 @@ MAX_BODY = 256 * 1024
 
 
 class HttpApiClient(ApiClient):
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, opener=urllib.request.urlopen) -> None:
         self.timeout = timeout
+        self._open = opener
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         from ask_sdk_core.exceptions import ApiClientException
 
         if not (request.url or "").startswith("https://"):
             raise ApiClientException("Alexa APIs are reached over https only")
-        data = request.body.encode("utf-8") if isinstance(request.body, str) else request.body
+        body = request.body
+        # The SDK hands over JSON bodies (the Reminders API's) as Python objects.
+        if isinstance(body, dict | list):
+            body = json.dumps(body)
+        data = body.encode("utf-8") if isinstance(body, str) else body
         http_request = urllib.request.Request(
             request.url, data=data, method=request.method, headers=dict(request.headers or [])
         )
         try:
-            with urllib.request.urlopen(http_request, timeout=self.timeout) as http_response:
+            with self._open(http_request, timeout=self.timeout) as http_response:
                 status, headers, body = (
                     http_response.status,
                     http_response.getheaders(),

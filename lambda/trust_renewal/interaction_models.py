@@ -1,7 +1,8 @@
 """The interaction models: built from one shared source, checked, and loaded.
 
 ``interaction_model/source/intents.json`` holds the intents and samples every
-English locale shares; ``source/locales.json`` adds per-locale spelling and
+English locale shares; ``source/locales.json`` adds per-locale phrasings and the
+content's ``spelling.json`` per-locale spelling, and
 phrasing; the step topics slot type comes from the content files. Generating
 all five locales from that one source is what keeps them from drifting apart.
 The generated ``<locale>.json`` files ship as package data, so the terminal
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from trust_renewal.spelling import locale_spelling, respell
 
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 REQUIRED_BUILTINS = (
@@ -98,21 +101,6 @@ def content_topics(locale: str) -> list[StepTopics]:
 
 
 # -- building ------------------------------------------------------------------
-def respell(text: str, spelling: dict[str, str]) -> str:
-    """Swap whole words for the locale's spelling, keeping a leading capital."""
-    if not spelling:
-        return text
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        new = spelling.get(word.lower())
-        if new is None:
-            return word
-        return new[:1].upper() + new[1:] if word[:1].isupper() else new
-
-    return re.sub(r"[A-Za-z]+", swap, text)
-
-
 def topic_phrase(text: str) -> str:
     """A topic as Alexa takes a slot value: lowercase words, no punctuation."""
     text = text.lower().replace("&", " and ").replace("-", " ")
@@ -145,10 +133,13 @@ def step_topic_type(steps: Sequence[StepTopics], spelling: dict[str, str]) -> di
 
 
 def build_model(
-    source: dict[str, Any], overlay: dict[str, Any], steps: Sequence[StepTopics]
+    source: dict[str, Any],
+    overlay: dict[str, Any],
+    steps: Sequence[StepTopics],
+    spelling: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One locale's model from the shared source, its overlay and the step topics."""
-    spelling = {k.lower(): v for k, v in (overlay.get("spelling") or {}).items()}
+    """One locale's model from the shared source, its overlay, its spelling and the step topics."""
+    spelling = spelling or {}
     extra: dict[str, list[str]] = overlay.get("samples") or {}
     known = {intent["name"] for intent in source["intents"]}
     unknown = sorted(set(extra) - known)
@@ -180,7 +171,7 @@ def generate_all(model_dir: Path, topics: dict[str, list[StepTopics]] | None = N
     models = {}
     for locale in LOCALES:
         steps = topics[locale] if topics is not None else content_topics(locale)
-        model = build_model(source, overlays[locale], steps)
+        model = build_model(source, overlays[locale], steps, locale_spelling(locale))
         problems = check_model(model)
         if problems:
             raise ModelSourceError([f"{locale}: {p}" for p in problems])

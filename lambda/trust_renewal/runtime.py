@@ -47,9 +47,15 @@ def rejection(reason: str, status: int = 400) -> dict[str, Any]:
 class SkillRuntime:
     """Builds the skill on first use and answers raw request envelopes."""
 
-    def __init__(self, config: Config, store: AbstractPersistenceAdapter | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: AbstractPersistenceAdapter | None = None,
+        api_client: Any = None,
+    ) -> None:
         self.config = config
         self._store = store
+        self._api_client = api_client  # Alexa's service APIs; tests pass a stub
         self._skill: CustomSkill | None = None
 
     @property
@@ -63,8 +69,31 @@ class SkillRuntime:
         if self._skill is None:
             from trust_renewal.skill import build_skill
 
-            self._skill = build_skill(self.config, self.store)
+            self._skill = build_skill(self.config, self.store, api_client=self._api_client)
         return self._skill
+
+    def warm_up(self) -> None:
+        """Build now what every request needs: the skill, the default content, the DynamoDB client.
+
+        Lambda runs a function's import (INIT) on a full vCPU but each request on a
+        share proportional to its memory (a seventh of one at 256 MB), so this work
+        is several times faster at import than in the first request. Best effort:
+        after a failure the first request builds (and fails) as it always did.
+        """
+        try:
+            from trust_renewal.content import load_content
+
+            store, _ = self.store, self.skill
+            load_content()
+            if self.config.store == "dynamodb":
+                from trust_renewal.storage.dynamodb import DynamoDbStore
+
+                if isinstance(store, DynamoDbStore):
+                    _ = store.client  # boto3 and the DynamoDB service model
+        except Exception as exc:  # whatever it is, the first request meets it again
+            log.warning(
+                "warm-up failed; the first request will retry", extra={"error_type": type(exc).__name__}
+            )
 
     def handle(self, event: Any) -> dict[str, Any]:
         """Answer one envelope: a response envelope, or ``{"error": ...}`` if refused."""

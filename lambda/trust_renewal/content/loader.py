@@ -28,6 +28,7 @@ from trust_renewal.content.model import (
     Step,
 )
 from trust_renewal.render.markup import MarkupError, parse, spoken_seconds
+from trust_renewal.spelling import respell
 
 DEFAULT_LOCALE = "en-US"
 # Placeholders program text may use; the renderer fills them.
@@ -269,12 +270,33 @@ def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
     return merged
 
 
+# Keys whose values are identifiers or slot synonyms, never respelled.
+_NOT_PROSE = frozenset({"id", "kind", "audience", "topics", "source", "sources"})
+
+
+def _overlay_spelling(overlay: Traversable | None) -> dict[str, str]:
+    words = ((_read(overlay, "spelling.json") or {}).get("words") or {}) if overlay else {}
+    return {str(k).lower(): str(v) for k, v in words.items()}
+
+
+def _respell(node: Any, spelling: dict[str, str], key: str | None = None) -> Any:
+    """Apply a locale's spelling to every piece of prose in ``node`` (ids and topics kept)."""
+    if not spelling or key in _NOT_PROSE:
+        return node
+    if isinstance(node, dict):
+        return {k: _respell(v, spelling, k) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return type(node)(_respell(v, spelling, key) for v in node)
+    return respell(node, spelling) if isinstance(node, str) else node
+
+
 def _build(folder: Traversable, overlay: Traversable | None) -> Content:
     check = _Checker()
-    steps = _steps(_read_steps(folder), check)
-    phrases = _read_phrases(folder, check)
+    spelling = _overlay_spelling(overlay)
+    steps = _steps(_respell(_read_steps(folder), spelling), check)
+    phrases = _respell(_read_phrases(folder, check), spelling)
     safety: dict = dict((_read(folder, "safety.json") or {}).get("crisis_lines", {}))
-    checkins_raw = (_read(folder, "checkins.json") or {}).get("checkins", [])
+    checkins_raw = _respell((_read(folder, "checkins.json") or {}).get("checkins", []), spelling)
     if overlay:
         phrases.update(_read_phrases(overlay, check))
         safety.update((_read(overlay, "safety.json") or {}).get("crisis_lines", {}))

@@ -480,7 +480,10 @@ def _stop_reminders(state: State, event: Event, content: Content) -> tuple[State
 def _action_result(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """What to say once the edges have done an action (reminders)."""
     name = event.name or "failed"
-    lines = (say(f"reminder.{name}", **dict(event.slots)),)
+    params = dict(event.slots)
+    if "reminder_token" in params:  # the edges created or deleted the daily reminder
+        state = replace(state, reminder_token=params.pop("reminder_token") or None)
+    lines = (say(f"reminder.{name}", **params),)
     if name in ("needs_permission",):
         return state, Reply(speech=lines, end_session=True)
     return _stay(state, content, *lines)

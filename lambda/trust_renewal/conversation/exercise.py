@@ -116,17 +116,22 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
     finished = state.finished if exercise.id in state.finished else (*state.finished, exercise.id)
     state = replace(mark_practiced(state, today), finished=finished)
     lines: list[Line] = [ref(f"closing:{exercise.id}"), say("done.exercise")]
+    # The whole exercise in the Alexa app, so the couple can read it again later.
+    card = Card(
+        title=ref(f"title:{exercise.id}"),
+        body=tuple(ref(f"card:{exercise.id}:{i}") for i in range(len(exercise.prompts))),
+    )
     following = next_unfinished(state, content, after=exercise.id)
     if following is None:
         state = at_position(state, None)
         state, reply = complete_program(state)
-        return state, replace(reply, speech=(*lines, *reply.speech))
+        return state, replace(reply, speech=(*lines, *reply.speech), card=card)
     was_today = state.today_exercise == exercise.id and state.today_date == today
     state = replace(
         at_position(state, following), phase="offer", offer="begin", offer_target=following.id
     )
     lines += offer_lines(content, following, "offer.after_today" if was_today else "offer.next")
-    return state, Reply(speech=tuple(lines), reprompt=(say("reprompt.offer"),))
+    return state, Reply(speech=tuple(lines), reprompt=(say("reprompt.offer"),), card=card)
 
 
 def offer_lines(content: Content, exercise: Exercise, key: str) -> list[Line]:

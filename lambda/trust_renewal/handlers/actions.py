@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 
 from trust_renewal.conversation import Reply, State
 
@@ -27,8 +28,8 @@ def perform(handler_input: HandlerInput, reply: Reply, state: State) -> tuple[st
     return ("failed", {})
 
 
-def permission_result(handler_input: HandlerInput) -> str | None:
-    """Map a Connections.Response for the reminders permission to an event name, else None."""
-    from trust_renewal.handlers.reminders import permission_event
+def permission_result(handler_input: HandlerInput) -> Response | None:
+    """Answer a Connections.Response to the reminders permission request; None for any other."""
+    from trust_renewal.handlers.reminders import answer_permission
 
-    return permission_event(handler_input)
+    return answer_permission(handler_input)

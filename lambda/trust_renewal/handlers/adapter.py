@@ -143,5 +143,8 @@ def render(handler_input: HandlerInput, reply: Reply, content: Content) -> Respo
         builder.ask(rendered.reprompt)
     if rendered.card_title and rendered.card_text:
         builder.set_card(SimpleCard(title=rendered.card_title, content=rendered.card_text))
+    from trust_renewal.render.apl import add_screen  # screens (APL) only where the device has one
+
+    add_screen(handler_input, reply, content)
     builder.set_should_end_session(reply.end_session)
     return builder.response

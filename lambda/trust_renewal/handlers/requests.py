@@ -157,10 +157,10 @@ class ConnectionsResponseHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         from trust_renewal.handlers.actions import permission_result
 
-        result = permission_result(handler_input)
-        if result is None:
-            return respond(handler_input, build_event(handler_input, "intent", "home"))
-        return respond(handler_input, build_event(handler_input, "intent", result))
+        response = permission_result(handler_input)
+        if response is not None:
+            return response
+        return respond(handler_input, build_event(handler_input, "intent", "home"))
 
 
 REQUEST_HANDLERS = (

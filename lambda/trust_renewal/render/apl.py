@@ -1,0 +1,156 @@
+"""The screen on devices with a display: one APL document, bound to what the couple hears now.
+
+The document (``content/data/apl/screen.json``) is data; this module builds its
+``payload`` datasource from the Reply and the State, and only for devices that
+say they support ``Alexa.Presentation.APL``. Every word shown comes from the
+phrase book or the program content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from trust_renewal.content.model import Content, Exercise
+from trust_renewal.conversation.exercise import first_speaker, partner_labels
+from trust_renewal.conversation.program import current_exercise, prompt_index
+from trust_renewal.conversation.reply import Line, Reply, say
+from trust_renewal.conversation.state import State
+from trust_renewal.render.reply import line_text
+
+APL_INTERFACE = "Alexa.Presentation.APL"
+DOCUMENT_TOKEN = "trustRenewalScreen"
+DATASOURCE = "payload"
+
+
+@lru_cache(maxsize=1)
+def screen_document() -> dict[str, Any]:
+    """The APL document, read once per process."""
+    node = resources.files("trust_renewal.content").joinpath("data", "apl", "screen.json")
+    return json.loads(node.read_text(encoding="utf-8"))
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text))
+
+
+def supports_screen(supported_interfaces: Any) -> bool:
+    """True when the device takes APL at our document's version (or does not say which).
+
+    ``supported_interfaces`` is the raw ``context.System.device.supportedInterfaces``
+    dict; a device without the APL interface never gets the directive.
+    """
+    if not isinstance(supported_interfaces, dict):
+        return False
+    apl = supported_interfaces.get(APL_INTERFACE)
+    if not isinstance(apl, dict):
+        return False
+    max_version = (apl.get("runtime") or {}).get("maxVersion")
+    if not isinstance(max_version, str) or not _version(max_version):
+        return True
+    return _version(max_version) >= _version(screen_document()["version"])
+
+
+def _text(content: Content, key: str, **params: object) -> str:
+    return line_text(say(key, **params), content)
+
+
+def _spoken_text(lines: tuple[Line, ...], content: Content) -> str:
+    return " ".join(t for t in (line_text(line, content) for line in lines) if t)
+
+
+def _turn_label(state: State, exercise: Exercise, content: Content) -> str:
+    prompt = exercise.prompts[prompt_index(state, exercise)]
+    if not prompt.turns:
+        return _text(content, "screen.together" if exercise.audience == "together" else "screen.on_your_own")
+    a, b = partner_labels(state, first_speaker(state))
+    speaker, listener = (a, b) if state.turn < 2 else (b, a)
+    key = "screen.turn_speak" if state.turn % 2 == 0 else "screen.turn_reflect"
+    label = _text(content, key, speaker=speaker, listener=listener)
+    return label[:1].upper() + label[1:]  # a neutral label ("partner one") may open the line
+
+
+def _subject(state: State, content: Content) -> Exercise | None:
+    """The exercise the screen is about: the one running, offered or next."""
+    if state.phase == "offer" and state.offer_target in content.exercises_by_id:
+        return content.exercise(state.offer_target or "")
+    if state.phase in ("complete", "checkin"):
+        return None
+    return current_exercise(state, content)
+
+
+def screen_data(reply: Reply, state: State, content: Content) -> dict[str, Any]:
+    """The ``payload`` datasource: everything the document shows, as plain text and numbers."""
+    done = len(set(state.finished) & set(content.exercises_by_id))
+    total = len(content.path)
+    in_exercise = state.phase == "exercise" and state.exercise_id in content.exercises_by_id
+    exercise = _subject(state, content)
+    offering = state.phase == "offer" and state.offer in ("begin", "resume")
+    screen: dict[str, Any] = {
+        "heading": "",
+        "title": _text(content, "screen.skill_name"),
+        "turn": "",
+        "text": _spoken_text(reply.speech, content),
+        "progress": round(100 * done / total) if total else 0,
+        "progressText": _text(content, "screen.progress", done=done, total=total),
+        # Touching Next begins an offered exercise (it is "next"; the conversation treats it as yes).
+        "hint": _text(content, "screen.hint_offer" if offering else "screen.hint_other"),
+        "next": _text(content, "screen.next"),
+        "nextSpoken": _text(content, "screen.next_label"),
+    }
+    if exercise is not None:
+        step = content.step_of(exercise.id)
+        screen["heading"] = _text(
+            content, "screen.step", number=step.number, count=len(content.steps), title=step.title
+        )
+        screen["title"] = exercise.title
+    if in_exercise and exercise is not None:
+        prompt = exercise.prompts[prompt_index(state, exercise)]
+        # The prompt's card text: short, and written to be read.
+        screen["text"] = prompt.card
+        screen["turn"] = _turn_label(state, exercise, content)
+        screen["hint"] = _text(content, "screen.hint_turn" if prompt.turns else "screen.hint_exercise")
+    return {"screen": screen}
+
+
+def screen_directive(
+    supported_interfaces: Any, reply: Reply, state: State, content: Content
+) -> Any | None:
+    """A RenderDocument directive for this reply, or None (no screen, or the session ends)."""
+    if reply.silent or reply.end_session or not reply.speech:
+        return None
+    if not supports_screen(supported_interfaces):
+        return None
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    return RenderDocumentDirective(
+        token=DOCUMENT_TOKEN,
+        document=screen_document(),
+        datasources={DATASOURCE: screen_data(reply, state, content)},
+    )
+
+
+def device_interfaces(request_envelope: Any) -> dict[str, Any]:
+    """``supportedInterfaces`` as Alexa sent it (names like ``Alexa.Presentation.APL``)."""
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    device = getattr(getattr(getattr(request_envelope, "context", None), "system", None), "device", None)
+    interfaces = getattr(device, "supported_interfaces", None)
+    if interfaces is None:
+        return {}
+    raw = DefaultSerializer().serialize(interfaces)
+    return raw if isinstance(raw, dict) else {}
+
+
+def add_screen(handler_input: Any, reply: Reply, content: Content) -> None:
+    """Add the screen to the response being built, when the device has one (the adapter's hook)."""
+    from trust_renewal.handlers.adapter import current_state
+
+    directive = screen_directive(
+        device_interfaces(handler_input.request_envelope), reply, current_state(handler_input), content
+    )
+    if directive is not None:
+        handler_input.response_builder.add_directive(directive)
