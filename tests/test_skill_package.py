@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
@@ -121,9 +120,10 @@ def test_the_models_agree_on_intents_and_slots_across_locales():
 
 # -- the ASK CLI package -------------------------------------------------------------------------
 def _run(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    package.add_arguments(parser)
-    return package.run(parser.parse_args(list(argv)))
+    """``trust-renewal package ARGS`` through the real command line."""
+    from trust_renewal.cli.main import main
+
+    return main(["package", *argv])
 
 
 def test_package_writes_an_ask_cli_project_with_the_deployment_filled_in(tmp_path, capsys):

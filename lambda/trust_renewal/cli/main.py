@@ -18,6 +18,10 @@ COMMANDS = {
         "trust_renewal.cli.models",
         "build or check the interaction models from their source",
     ),
+    "package": (
+        "trust_renewal.cli.package",
+        "assemble the skill package for the ASK CLI (ask deploy)",
+    ),
 }
 
 
@@ -29,12 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(_module=module)
-        try:
-            importlib.import_module(module).add_arguments(command)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            sub._name_parser_map.pop(name, None)  # command not built yet
+        importlib.import_module(module).add_arguments(command)
     return parser
 
 

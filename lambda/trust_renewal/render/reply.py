@@ -92,7 +92,8 @@ def render_reply(reply: Reply, content: Content) -> Rendered:
     card_title = card_text = None
     if reply.card is not None:
         card_title = line_text(reply.card.title, content)
-        card_text = _join([line_text(line, content) for line in reply.card.body])
+        # One line per card line: a finished exercise's card lists its prompts.
+        card_text = "\n".join(text for line in reply.card.body if (text := line_text(line, content)))
     return Rendered(
         ssml=speech_ssml(reply.speech, content),
         reprompt=speech_ssml(reply.reprompt, content) if reply.reprompt else None,
