@@ -1,7 +1,9 @@
 """AWS Lambda entry point: ``lambda_handler`` answers the Alexa service.
 
-The skill, its store and its content are built on the first request, not at
-import, so a cold start pays only for what a request needs.
+The skill, its content and its DynamoDB client are built at import: Lambda runs
+the import (INIT) on a full vCPU, but a request on a share of one proportional
+to the function's memory, so this is where a cold start pays least for them.
+What only some requests need stays lazy, imported where it is used.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from trust_renewal.runtime import SkillRuntime
 _config = config_from_env()
 configure_logging(_config.log_level)
 _runtime = SkillRuntime(_config)
+_runtime.warm_up()
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -105,3 +105,20 @@ def test_delete_our_data_after_confirmation(lambda_module):
     assert talk.ended and "deleted everything" in talk.text
     assert _stored(lambda_module) is None
     assert "Welcome to Trust Renewal. I'll guide" in _talk(lambda_module).launch()
+
+
+def test_without_a_region_the_function_still_imports_and_apologises(monkeypatch):
+    """Warm-up at import is best effort: a misconfigured function still answers, kindly."""
+    import importlib
+
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TABLE_NAME", "no-such-table")
+    monkeypatch.setenv("SKILL_ID", SKILL_ID)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    import lambda_function
+
+    module = importlib.reload(lambda_function)
+    talk = _talk(module)
+    text = talk.launch()
+    assert "can't reach your saved progress" in text and not talk.ended

@@ -185,3 +185,53 @@ def test_local_invoke_overrides_only_a_variable_the_template_declares(function) 
     overrides = json.loads((EVENTS / "local_env.json").read_text(encoding="utf-8"))
     assert set(overrides) == {"SkillFunction"}
     assert set(overrides["SkillFunction"]) <= set(function["Environment"]["Variables"])
+
+
+def test_sam_builds_a_compiled_bundle_that_answers(tmp_path):
+    """lambda/Makefile (BuildMethod makefile): the bundle has the content, bytecode, and answers."""
+    import json
+    import subprocess
+    import sys
+
+    assert load_template()["Resources"]["SkillFunction"]["Metadata"] == {"BuildMethod": "makefile"}
+    root = Path(__file__).resolve().parents[1]
+    bundle = tmp_path / "bundle"
+    subprocess.run(
+        [
+            "make",
+            "-s",
+            "-C",
+            str(root / "lambda"),
+            "build-SkillFunction",
+            f"ARTIFACTS_DIR={bundle}",
+            "PIP=true",
+            f"PYTHON={sys.executable}",
+        ],
+        check=True,
+    )
+    modules = [p for p in (bundle / "trust_renewal").rglob("*.py")]
+    cached = {p.name.split(".")[0] for p in (bundle / "trust_renewal").rglob("__pycache__/*.pyc")}
+    assert modules and {p.stem for p in modules} <= cached
+    assert (bundle / "trust_renewal/content/data/en/steps/01-acknowledge.json").is_file()
+    script = (
+        "import json, lambda_function; from trust_renewal.envelopes import EnvelopeBuilder;"
+        "e = EnvelopeBuilder('amzn1.ask.skill.bundle').launch();"
+        "print(json.dumps(lambda_function.lambda_handler(e, None)))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "STORE": "memory",
+        "SKILL_ID": "amzn1.ask.skill.bundle",
+        "PYTHONPATH": str(bundle),
+        "HOME": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert "Welcome to Trust Renewal" in json.loads(out.splitlines()[-1])["response"]["outputSpeech"]["ssml"]

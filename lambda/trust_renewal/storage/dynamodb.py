@@ -1,11 +1,12 @@
 """Progress in DynamoDB: the production store, one item per Alexa account.
 
-A lean adapter on a boto3 *client* rather than ask-sdk's DynamoDbAdapter: that
-adapter builds a boto3 resource in a default argument at import time (paying
-for boto3 on every cold start and needing a region before any request), has
-no conditional writes, and hands back ``Decimal``s. Here boto3 is imported and
-the client built on the first call, writes are conditional on a revision, and
-numbers leave as ``int``/``float``.
+A lean adapter on a botocore *client* rather than ask-sdk's DynamoDbAdapter:
+that adapter builds a boto3 resource in a default argument at import time
+(paying for boto3 on every cold start and needing a region before any request),
+has no conditional writes, and hands back ``Decimal``s. Here the client (plain
+botocore, the layer under boto3, without boto3's own import cost) is built on
+the first call and reused, writes are conditional on a revision, and numbers
+leave as ``int``/``float`` (``dynamo_codec``).
 
 Item layout (the table itself is declared in template.yaml, never created here):
 ``id`` (S, hashed user key), ``attributes`` (M, the payload), ``rev`` (N),
@@ -18,12 +19,12 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from trust_renewal.storage.base import CorruptRecord, StorageUnavailable, key_for
+from trust_renewal.storage.dynamo_codec import CodecError, decode_item, encode
 
 log = logging.getLogger(__name__)
 
@@ -71,32 +72,6 @@ class _Conflict(Exception):
         self.item = item  # the stored item, when DynamoDB returned it
 
 
-def to_dynamo(value: Any) -> Any:
-    """Make a value serializable by boto3: floats become Decimal, recursively."""
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: to_dynamo(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_dynamo(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return {to_dynamo(v) for v in value}
-    return value
-
-
-def from_dynamo(value: Any) -> Any:
-    """Plain Python from DynamoDB values: Decimal becomes int (or float if fractional)."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: from_dynamo(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [from_dynamo(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return {from_dynamo(v) for v in value}
-    return value
-
-
 def _request_id(request_envelope: Any) -> str | None:
     request = getattr(request_envelope, "request", None)
     return getattr(request, "request_id", None)
@@ -131,8 +106,8 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         return self._client
 
     def _make_client(self) -> Any:
-        # Imported here, not at module level: boto3 costs ~100 ms of cold start.
-        import boto3
+        # Imported here, not at module level: botocore costs ~100 ms of cold start.
+        import botocore.session
         from botocore.config import Config
         from botocore.exceptions import BotoCoreError
 
@@ -143,7 +118,7 @@ class DynamoDbStore(AbstractPersistenceAdapter):
             retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         )
         try:
-            return boto3.session.Session().client(
+            return botocore.session.get_session().create_client(
                 "dynamodb", region_name=self.region, config=config
             )
         except BotoCoreError as exc:  # e.g. no region configured
@@ -171,52 +146,41 @@ class DynamoDbStore(AbstractPersistenceAdapter):
             # Timeouts, refused connections, missing credentials...: none of them
             # recovers within the same request.
             self._failed_request = request_id
-            raise StorageUnavailable(
-                f"DynamoDB {operation} failed: {type(exc).__name__}"
-            ) from exc
+            raise StorageUnavailable(f"DynamoDB {operation} failed: {type(exc).__name__}") from exc
 
     # -- items ------------------------------------------------------------------
     def _read_item(self, request_envelope: Any, key: str) -> dict[str, Any] | None:
-        response = self._call(
-            "get_item", request_envelope, Key={"id": {"S": key}}, ConsistentRead=True
-        )
+        response = self._call("get_item", request_envelope, Key={"id": {"S": key}}, ConsistentRead=True)
         return response.get("Item")
 
     def _decode(self, item: dict[str, Any], key: str) -> tuple[dict[str, Any], int]:
         """The payload and revision of a stored item, or CorruptRecord."""
-        from boto3.dynamodb.types import TypeDeserializer
-
         try:
-            decoded = TypeDeserializer().deserialize({"M": item})
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            decoded = decode_item(item)
+        except CodecError as exc:
             log.warning("stored record unreadable", extra={"user_key": key})
             raise CorruptRecord("the stored record is not valid DynamoDB data") from exc
         attributes = decoded.get("attributes")
-        rev = decoded.get("rev", Decimal(0))  # a record without one counts as revision 0
+        rev = decoded.get("rev", 0)  # a record without one counts as revision 0
         if not isinstance(attributes, dict):
             log.warning("stored record has no attribute map", extra={"user_key": key})
             raise CorruptRecord("the stored record holds no attribute map")
-        if not isinstance(rev, Decimal) or rev != rev.to_integral_value() or rev < 0:
+        if not isinstance(rev, int) or isinstance(rev, bool) or rev < 0:
             log.warning("stored record has a bad revision", extra={"user_key": key})
             raise CorruptRecord("the stored record has a bad revision")
-        attributes = from_dynamo(attributes)
         attributes.pop("_rev", None)
         return attributes, int(rev)
 
-    def _write(
-        self, request_envelope: Any, key: str, payload: dict[str, Any], expected: int | None
-    ) -> int:
+    def _write(self, request_envelope: Any, key: str, payload: dict[str, Any], expected: int | None) -> int:
         """Write ``payload`` if the stored revision is still ``expected``.
 
         ``None`` expects no record; OVERWRITE replaces whatever is there.
         """
-        from boto3.dynamodb.types import TypeSerializer
-
         now = self.clock()
         new_rev = max(expected or 0, 0) + 1
         try:
-            attributes = TypeSerializer().serialize(to_dynamo(payload))
-        except TypeError as exc:
+            attributes = encode(payload)
+        except CodecError as exc:
             raise TypeError("progress attributes must be JSON-like data") from exc
         item = {
             "id": {"S": key},
