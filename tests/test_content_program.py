@@ -12,24 +12,11 @@ from itertools import pairwise
 
 import pytest
 
-from trust_renewal.cli.content_report import exercise_seconds
+from trust_renewal.cli.content_report import STEP_IDS, exercise_seconds
 from trust_renewal.content import load_content
 from trust_renewal.content.model import Exercise, Step
 from trust_renewal.render.markup import Chime, Pause, Text, params_used, parse, spoken_seconds
 
-STEP_IDS = [
-    "acknowledge",
-    "responsibility",
-    "trust-and-intimacy",
-    "boundaries",
-    "talk-and-listen",
-    "empathy",
-    "forgiveness",
-    "patience-and-self-care",
-    "closeness",
-    "present-and-future",
-    "support",
-]
 CONTENT = load_content("en-US")
 STEPS = {step.id: step for step in CONTENT.steps}
 EXERCISES = {ex.id: ex for step in CONTENT.steps for ex in step.path}
