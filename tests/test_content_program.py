@@ -38,7 +38,7 @@ def _program_texts() -> list[tuple[str, str]]:
 
 
 def test_the_program_is_the_eleven_steps_in_order() -> None:
-    assert [step.id for step in CONTENT.steps] == STEP_IDS
+    assert [step.id for step in CONTENT.steps] == list(STEP_IDS)
     assert [step.number for step in CONTENT.steps] == list(range(1, 12))
 
 
