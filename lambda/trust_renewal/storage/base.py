@@ -47,3 +47,24 @@ class CorruptRecord(Exception):
 
     The conversation logs it, tells the couple, and only then starts them afresh.
     """
+
+
+# The revision contract both durable stores share: get_attributes hands back the
+# stored revision as "_rev"; save_attributes writes only if it is still current,
+# merges on conflict (at most this many rounds), and updates the caller's dict.
+MAX_CONFLICT_ROUNDS = 3
+
+
+def split_revision(attributes: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """The payload to store and the revision it expects (None: no record yet)."""
+    rev = attributes.get("_rev")
+    if rev is not None and (isinstance(rev, bool) or not isinstance(rev, int)):
+        raise TypeError("'_rev' must be the int that get_attributes returned")
+    return {k: v for k, v in attributes.items() if k != "_rev"}, rev
+
+
+def settle(attributes: dict[str, Any], saved: dict[str, Any], rev: int) -> None:
+    """Make the caller's dict what was saved (merged content too), with its new revision."""
+    attributes.clear()
+    attributes.update(saved)
+    attributes["_rev"] = rev

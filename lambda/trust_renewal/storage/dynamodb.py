@@ -23,7 +23,14 @@ from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
-from trust_renewal.storage.base import CorruptRecord, StorageUnavailable, key_for
+from trust_renewal.storage.base import (
+    MAX_CONFLICT_ROUNDS,
+    CorruptRecord,
+    StorageUnavailable,
+    key_for,
+    settle,
+    split_revision,
+)
 from trust_renewal.storage.dynamo_codec import CodecError, decode_item, encode
 
 log = logging.getLogger(__name__)
@@ -40,8 +47,6 @@ CONNECT_TIMEOUT_S = 0.5
 READ_TIMEOUT_S = 1.0
 MAX_ATTEMPTS = 2  # the first try and one retry
 
-# Conflict rounds on save (read, merge, write again) before giving up.
-MAX_CONFLICT_ROUNDS = 3
 
 # Revision "expected" when replacing a corrupt record whatever it holds.
 OVERWRITE = -1
@@ -233,8 +238,7 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         ``attributes`` is updated in place to what was saved, with its new ``"_rev"``.
         """
         key = key_for(request_envelope)
-        payload = {k: v for k, v in attributes.items() if k != "_rev"}
-        expected = _expected_rev(attributes)
+        payload, expected = split_revision(attributes)
         for conflicts in range(MAX_CONFLICT_ROUNDS + 1):
             try:
                 new_rev = self._write(request_envelope, key, payload, expected)
@@ -244,9 +248,7 @@ class DynamoDbStore(AbstractPersistenceAdapter):
                     raise StorageUnavailable("the record kept changing while saving") from None
                 item = conflict.item or self._read_item(request_envelope, key)
                 payload, expected = self._resolve(key, item, payload)
-        attributes.clear()
-        attributes.update(payload)
-        attributes["_rev"] = new_rev
+        settle(attributes, payload, new_rev)
 
     def _resolve(
         self, key: str, item: dict[str, Any] | None, payload: dict[str, Any]
@@ -274,11 +276,3 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         key = key_for(request_envelope)
         self._call("delete_item", request_envelope, Key={"id": {"S": key}})
 
-
-def _expected_rev(attributes: dict[str, Any]) -> int | None:
-    rev = attributes.get("_rev")
-    if rev is None:
-        return None
-    if isinstance(rev, bool) or not isinstance(rev, int):
-        raise TypeError("'_rev' must be the int that get_attributes returned")
-    return rev

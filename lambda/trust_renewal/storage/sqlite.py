@@ -20,11 +20,17 @@ from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
-from trust_renewal.storage.base import CorruptRecord, StorageUnavailable, key_for
+from trust_renewal.storage.base import (
+    MAX_CONFLICT_ROUNDS,
+    CorruptRecord,
+    StorageUnavailable,
+    key_for,
+    settle,
+    split_revision,
+)
 
 log = logging.getLogger(__name__)
 
-MAX_CONFLICT_ROUNDS = 3
 RETENTION = timedelta(days=365)
 # Seconds a writer waits for another's lock (the web server is multi-threaded).
 BUSY_TIMEOUT_S = 5.0
@@ -168,8 +174,7 @@ class SqliteStore(AbstractPersistenceAdapter):
         ``attributes`` is updated in place to what was saved, with its new ``"_rev"``.
         """
         key = key_for(request_envelope)
-        payload = {k: v for k, v in attributes.items() if k != "_rev"}
-        expected = _expected_rev(attributes)
+        payload, expected = split_revision(attributes)
         stored_rev: Any = None
         with self._connect() as connection:
             for conflicts in range(MAX_CONFLICT_ROUNDS + 1):
@@ -184,9 +189,7 @@ class SqliteStore(AbstractPersistenceAdapter):
             self._saves += 1
             if self._saves % PURGE_EVERY == 1:
                 self._purge(connection)
-        attributes.clear()
-        attributes.update(payload)
-        attributes["_rev"] = new_rev
+        settle(attributes, payload, new_rev)
 
     def _resolve(
         self, key: str, row: tuple[Any, Any] | None, payload: dict[str, Any]
@@ -224,11 +227,3 @@ class SqliteStore(AbstractPersistenceAdapter):
         with self._connect() as connection:
             return self._purge(connection)
 
-
-def _expected_rev(attributes: dict[str, Any]) -> int | None:
-    rev = attributes.get("_rev")
-    if rev is None:
-        return None
-    if isinstance(rev, bool) or not isinstance(rev, int):
-        raise TypeError("'_rev' must be the int that get_attributes returned")
-    return rev
