@@ -11,6 +11,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from trust_renewal.handlers.adapter import build_event, respond
+from trust_renewal.handlers.permissions import PermissionEventHandler
 from trust_renewal.storage.base import user_key
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,13 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
 
 class QuietEventHandler(AbstractRequestHandler):
-    """Events that need no answer: skill enabled, permission changes, audio player events."""
+    """Events that need no answer: skill enabled (not subscribed), account linking, audio player events.
+
+    Permission changes are acted on in ``handlers/permissions.py``.
+    """
 
     TYPES = (
         "AlexaSkillEvent.SkillEnabled",
-        "AlexaSkillEvent.SkillPermissionAccepted",
-        "AlexaSkillEvent.SkillPermissionChanged",
         "AlexaSkillEvent.SkillAccountLinked",
         "AudioPlayer.PlaybackStarted",
         "AudioPlayer.PlaybackFinished",
@@ -167,6 +169,7 @@ REQUEST_HANDLERS = (
     LaunchHandler(),
     SessionEndedHandler(),
     SkillDisabledHandler(),
+    PermissionEventHandler(),
     QuietEventHandler(),
     ExceptionEncounteredHandler(),
     CanFulfillIntentHandler(),
