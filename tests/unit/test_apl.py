@@ -487,7 +487,7 @@ def test_every_prompt_is_a_card_and_a_finished_exercise_leaves_all_its_prompts()
         talk.say("AMAZON.NextIntent")
     assert seen == [p.card for p in first.prompts]
     # The exercise is over: one card with the whole of it, to read again later.
-    assert "end of this exercise" in talk.text
+    assert talk.finished == [first.id]
     assert talk.card["title"] == first.title
     for prompt in first.prompts:
         assert prompt.card in talk.card["content"]
