@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversation_driver import Talk
+from support.conversation_driver import Talk
 from trust_renewal.handlers.base import IntentHandler
 from trust_renewal.handlers.intents import INTENT_HANDLERS
 from trust_renewal.interaction_models import load_model

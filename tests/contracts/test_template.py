@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from dynamo_support import (
+from support.dynamo_support import (
     FAKE_AWS_ENV,
     TABLE_RESOURCE,
     TEMPLATE,
@@ -194,7 +194,7 @@ def test_sam_builds_a_compiled_bundle_that_answers(tmp_path):
     import sys
 
     assert load_template()["Resources"]["SkillFunction"]["Metadata"] == {"BuildMethod": "makefile"}
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     bundle = tmp_path / "bundle"
     subprocess.run(
         [

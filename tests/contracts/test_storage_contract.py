@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from dynamo_support import (
+from support.dynamo_support import (
     FAKE_AWS_ENV,
     create_progress_table,
     make_client,

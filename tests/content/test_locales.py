@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversation_driver import Talk
+from support.conversation_driver import Talk
 from trust_renewal.content import load_content
 from trust_renewal.content.loader import _Checker, _data_root, _read_phrases
 from trust_renewal.interaction_models import LOCALES

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "template.yaml"
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 TABLE_RESOURCE = "ProgressTable"
 TEST_TABLE_NAME = "trust-renewal-progress-test"
 TEST_REGION = "us-east-1"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
-from lambda_support import USER
-from lambda_support import stored_item as _stored
-from lambda_support import talk_to as _talk
+from support.lambda_support import USER
+from support.lambda_support import stored_item as _stored
+from support.lambda_support import talk_to as _talk
 from trust_renewal.storage.base import user_key
 
 FAULTS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from test_conversation_engine import TODAY, intent, keys, launch, run, spoken
+from support.engine_steps import TODAY, intent, keys, launch, run, spoken
 from trust_renewal.conversation import Event, State, step
 
 

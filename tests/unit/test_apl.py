@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conversation_driver import Talk
+from support.conversation_driver import Talk
 from trust_renewal.content import load_content
 from trust_renewal.conversation import State
 from trust_renewal.conversation.reply import Reply, say

@@ -15,7 +15,7 @@ import pytest
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
-from conversation_driver import SKILL_ID, Talk
+from support.conversation_driver import SKILL_ID, Talk
 from trust_renewal.config import Config
 from trust_renewal.content import load_content
 from trust_renewal.envelopes import EnvelopeBuilder

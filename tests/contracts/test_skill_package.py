@@ -16,7 +16,7 @@ from trust_renewal.handlers.reminders import REMINDERS_SCOPE
 from trust_renewal.interaction_models import LOCALES, language_model, load_model
 from trust_renewal.spelling import locale_spelling, respell
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
+MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 MANIFEST = json.loads((MODEL_DIR / "skill.json").read_text(encoding="utf-8"))["manifest"]
 PUBLISHING = MANIFEST["publishingInformation"]
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:trust-renewal-SkillFunction-AbC123"

@@ -10,7 +10,7 @@ import io
 import json
 import sys
 
-from conversation_driver import Talk
+from support.conversation_driver import Talk
 from trust_renewal.cli.main import main
 from trust_renewal.render.ssml import MAX_RESPONSE_BYTES
 from trust_renewal.storage.memory import MemoryStore

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dynamo_support import request_envelope
+from support.dynamo_support import request_envelope
 from trust_renewal.storage.base import StorageUnavailable
 from trust_renewal.storage.sqlite import SqliteStore
 

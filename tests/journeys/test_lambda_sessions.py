@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from ask_sdk_model.services import ApiClient, ApiClientResponse
 
-from conversation_driver import SKILL_ID, Talk
-from lambda_support import talk_to
+from support.conversation_driver import SKILL_ID, Talk
+from support.lambda_support import talk_to
 from trust_renewal.config import Config
 from trust_renewal.envelopes import EnvelopeBuilder
 from trust_renewal.runtime import SkillRuntime

@@ -39,7 +39,7 @@ OUTCOMES: dict[str, Counter[str]] = {"lambda": Counter(), "web": Counter()}
 # back to UTC, so no test reaches the internet.
 OFFLINE_API = "https://127.0.0.1:9"
 SKILL_ID = "amzn1.ask.skill.fuzz-trust-renewal"
-LAMBDA_FUNCTION = Path(__file__).resolve().parents[1] / "lambda" / "lambda_function.py"
+LAMBDA_FUNCTION = Path(__file__).resolve().parents[2] / "lambda" / "lambda_function.py"
 
 # Derandomized: the same examples every run, so the suite (and any figures) are reproducible.
 FUZZ_SETTINGS = settings(

@@ -26,7 +26,7 @@ from botocore.exceptions import (
 )
 from moto import mock_aws
 
-from dynamo_support import (
+from support.dynamo_support import (
     FAKE_AWS_ENV,
     TEST_TABLE_NAME,
     create_progress_table,

@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from lambda_support import USER, talk_to
+from support.lambda_support import USER, talk_to
 from trust_renewal.logging_setup import JsonFormatter, configure_logging
 from trust_renewal.storage.base import user_key
 
@@ -55,7 +55,7 @@ def test_the_robustness_figures_find_no_crash_lost_update_or_leak(monkeypatch, c
     import sys
     from pathlib import Path
 
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
     for name in ("TABLE_NAME", "SKILL_ID", "STORE"):
         monkeypatch.delenv(name, raising=False)
     import robustness

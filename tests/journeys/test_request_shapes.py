@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conversation_driver import SKILL_ID
+from support.conversation_driver import SKILL_ID
 from trust_renewal.config import Config
 from trust_renewal.envelope_checks import application_id
 from trust_renewal.envelopes import EnvelopeBuilder
@@ -21,7 +21,7 @@ from trust_renewal.render.ssml import problems
 from trust_renewal.runtime import SkillRuntime
 from trust_renewal.storage.memory import MemoryStore
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "alexa-envelopes"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "alexa-envelopes"
 
 
 def _without_context(envelope: dict) -> dict:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from moto import mock_aws
 
-from conversation_driver import SKILL_ID, Talk
-from dynamo_support import FAKE_AWS_ENV, TEST_TABLE_NAME, create_progress_table, make_client
+from support.conversation_driver import SKILL_ID, Talk
+from support.dynamo_support import FAKE_AWS_ENV, TEST_TABLE_NAME, create_progress_table, make_client
 from trust_renewal.envelopes import EnvelopeBuilder
 from trust_renewal.storage.base import user_key
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from conversation_driver import SKILL_ID
-from lambda_support import USER
-from lambda_support import stored_item as _stored
-from lambda_support import talk_to as _talk
+from support.conversation_driver import SKILL_ID
+from support.lambda_support import USER
+from support.lambda_support import stored_item as _stored
+from support.lambda_support import talk_to as _talk
 from trust_renewal.envelopes import EnvelopeBuilder
 
 
