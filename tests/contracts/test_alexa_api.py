@@ -13,7 +13,7 @@ import pytest
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClientRequest
 
-from settings_stub import settings_stub
+from support.settings_stub import settings_stub
 from trust_renewal.alexa_api import HttpApiClient, shared_pool
 from trust_renewal.config import ConfigError, config_from_env
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lambda_support import lambda_on_moto, talk_to
-from settings_stub import settings_stub
+from support.lambda_support import lambda_on_moto, talk_to
+from support.settings_stub import settings_stub
 from trust_renewal.handlers.time_zones import MAX_DEVICES
 
 LIVING_ROOM = "amzn1.ask.device.LIVINGROOM"
