@@ -85,12 +85,18 @@ def _handler(stub: SettingsStub) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up at its deadline closed the socket: expected, not news
+
+
 @contextmanager
 def settings_stub() -> Iterator[SettingsStub]:
     """A stub listening on 127.0.0.1 for the length of the block."""
     stub = SettingsStub()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), _handler(stub))
     stub.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
