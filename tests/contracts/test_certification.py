@@ -15,7 +15,7 @@ from trust_renewal.content import load_content
 
 PRIVACY = "https://trust-renewal.github.io/trust-renewal/privacy.html"
 TERMS = "https://trust-renewal.github.io/trust-renewal/terms.html"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _write(folder: Path, **options) -> Path:

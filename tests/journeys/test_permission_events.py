@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from conversation_driver import SKILL_ID, Talk
+from support.conversation_driver import SKILL_ID, Talk
 from trust_renewal.envelopes import EnvelopeBuilder
 from trust_renewal.handlers.permissions import PERSON_SCOPE
 from trust_renewal.handlers.reminders import REMINDERS_SCOPE
