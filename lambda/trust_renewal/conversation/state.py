@@ -37,6 +37,7 @@ class State:
     program_done: bool = False
     checkins_heard: int = 0
     reminder_token: str | None = None
+    background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
     # -- this session only -------------------------------------------------------
     phase: str = "home"
     offer: str | None = None  # what "yes" does now
