@@ -26,7 +26,7 @@ def build_skill(
     if api_client is None:
         from trust_renewal.alexa_api import HttpApiClient
 
-        api_client = HttpApiClient()
+        api_client = HttpApiClient(base_url=config.alexa_api_url)
     builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
     for handler in ALL_HANDLERS:
         builder.add_request_handler(handler)

@@ -36,23 +36,10 @@ def session_of(handler_input: HandlerInput) -> dict[str, Any]:
 
 
 def _time_zone(handler_input: HandlerInput) -> str:
-    """The device's time zone from the Alexa Settings API, asked once per session; UTC on any failure."""
-    session = session_of(handler_input)
-    if isinstance(session.get("tz"), str):
-        return session["tz"]
-    zone = "UTC"
-    system = getattr(handler_input.request_envelope.context, "system", None)
-    device_id = getattr(getattr(system, "device", None), "device_id", None)
-    if device_id and getattr(system, "api_access_token", None) and handler_input.service_client_factory:
-        try:
-            found = handler_input.service_client_factory.get_ups_service().get_system_time_zone(device_id)
-            if isinstance(found, str) and found:
-                ZoneInfo(found)  # reject names this runtime cannot use
-                zone = found
-        except Exception as exc:  # the API, the network or the zone name: fall back to UTC
-            log.info("time zone lookup failed; using UTC", extra={"error_type": type(exc).__name__})
-    session["tz"] = zone
-    return zone
+    """The device's time zone: settled once per session, kept per device (see time_zones)."""
+    from trust_renewal.handlers.time_zones import device_time_zone
+
+    return device_time_zone(handler_input, STATE_KEY, session_of(handler_input))
 
 
 def local_today(handler_input: HandlerInput) -> str:

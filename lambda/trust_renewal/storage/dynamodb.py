@@ -36,7 +36,7 @@ from trust_renewal.storage.dynamo_codec import CodecError, decode_item, encode
 log = logging.getLogger(__name__)
 
 # Every DynamoDB action this module calls. template.yaml grants exactly these
-# (tests/test_template.py checks), so a new call here needs the policy too.
+# (tests/contracts/test_template.py checks), so a new call here needs the policy too.
 DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")
 
 # Alexa waits 8 s for a turn. Worst case for one call: 2 attempts x (0.5 s
