@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from test_conversation_engine import TODAY, intent, launch, run
+from support.engine_steps import TODAY, intent, launch, run
 from trust_renewal.content.loader import load_content
 from trust_renewal.conversation import Event, State, step
 from trust_renewal.conversation.events import INTENTS
