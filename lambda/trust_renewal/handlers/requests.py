@@ -86,6 +86,8 @@ class QuietEventHandler(AbstractRequestHandler):
         "AudioPlayer.PlaybackStopped",
         "AudioPlayer.PlaybackNearlyFinished",
         "AudioPlayer.PlaybackFailed",
+        # A background-sound document that failed to play: noted; the couple's next word still works.
+        "Alexa.Presentation.APLA.RuntimeError",
     )
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
