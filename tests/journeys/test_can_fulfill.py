@@ -54,7 +54,11 @@ def test_a_step_number_of_the_program_is_yes_in_every_locale(locale):
 
 @pytest.mark.parametrize(
     ("slots", "slot"),
-    [({"topic": "gardening"}, "topic"), ({"stepNumber": "12"}, "stepNumber"), ({"stepNumber": "0"}, "stepNumber")],
+    [
+        ({"topic": "gardening"}, "topic"),
+        ({"stepNumber": "12"}, "stepNumber"),
+        ({"stepNumber": "0"}, "stepNumber"),
+    ],
 )
 def test_a_step_or_topic_we_do_not_have_is_no(slots, slot):
     verdict, _ = _ask("GoToStepIntent", slots)
@@ -68,7 +72,14 @@ def test_a_step_with_no_number_or_topic_is_no():
 
 @pytest.mark.parametrize(
     "intent",
-    ["AMAZON.NextIntent", "TurnDoneIntent", "SafetyIntent", "DeleteDataIntent", "SetReminderIntent", "PlaySound"],
+    [
+        "AMAZON.NextIntent",
+        "TurnDoneIntent",
+        "SafetyIntent",
+        "DeleteDataIntent",
+        "SetReminderIntent",
+        "PlaySound",
+    ],
 )
 def test_what_needs_a_session_or_belongs_to_alexa_is_no(intent):
     assert _ask(intent)[0]["canFulfill"] == "NO"

@@ -78,7 +78,9 @@ class CanFulfillIntentHandler(AbstractRequestHandler):
 
         intent = getattr(handler_input.request_envelope.request, "intent", None)
         answer, understood = verdict(
-            getattr(intent, "name", "") or "", getattr(intent, "slots", None) or {}, content_for(handler_input)
+            getattr(intent, "name", "") or "",
+            getattr(intent, "slots", None) or {},
+            content_for(handler_input),
         )
         handler_input.response_builder.set_can_fulfill_intent(
             CanFulfillIntent(
