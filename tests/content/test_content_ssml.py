@@ -8,7 +8,7 @@ import pytest
 
 from trust_renewal.cli.content_report import SAMPLE_PARAMS, spoken_pieces
 from trust_renewal.content import load_content
-from trust_renewal.render.markup import CHIME_URL, to_plain, to_ssml
+from trust_renewal.render.markup import CHIME_URL, to_ssml
 from trust_renewal.render.ssml import problems
 
 CONTENT = load_content("en-US")
@@ -64,11 +64,3 @@ def test_long_silences_end_with_a_soft_sound_from_the_library() -> None:
                 assert all(int(t) <= 10 for t in re.findall(r'<break time="(\d+)s"/>', ssml))
     assert long_pauses >= 11  # at least one long silence in each step's reflection
 
-
-def test_cards_are_plain_text_a_screen_can_show() -> None:
-    for ex in CONTENT.path:
-        for prompt in ex.prompts:
-            assert not re.search(r"[<>\[\]{}]", prompt.card), prompt.card
-            assert to_plain(prompt.card) == prompt.card.strip()
-    for line in CONTENT.crisis_lines.values():
-        assert not re.search(r"[<>\[\]{}]", line.card)

@@ -11,9 +11,11 @@ import json
 import sys
 
 from support.conversation_driver import Talk
+from support.dynamo_support import request_envelope
 from trust_renewal.cli.main import main
 from trust_renewal.render.ssml import MAX_RESPONSE_BYTES
 from trust_renewal.storage.memory import MemoryStore
+from trust_renewal.storage.sqlite import SqliteStore
 
 
 def _nexts(exercise) -> int:
@@ -35,7 +37,8 @@ def test_every_exercise_is_reachable_and_every_response_within_alexas_limits(con
             assert state["exercise_id"] == exercise.id
             spoken_prompts.add((exercise.id, state["prompt"]))
             talk.say("AMAZON.NextIntent")
-        assert "end of this exercise" in talk.text, exercise.id
+        assert talk.finished[-1:] == [exercise.id] and talk.state["phase"] != "exercise"
+    assert talk.finished == [ex.id for ex in content.path]
     assert talk.builder.attributes["state"]["program_done"] is True
     assert "every step of the program" in talk.text
     expected = {(ex.id, i) for ex in content.path for i in range(len(ex.prompts))}
@@ -58,7 +61,7 @@ def test_the_quick_version_of_every_exercise_runs(content):
             quick = exercise.prompt_indexes(True)
             for _ in range(sum(4 if exercise.prompts[i].turns else 1 for i in quick)):
                 talk.say("AMAZON.NextIntent")
-            assert "end of this exercise" in talk.text, exercise.id
+            assert talk.finished[-1:] == [exercise.id] and talk.state["phase"] != "exercise"
 
 
 def test_the_terminal_chat_walks_the_whole_program(content, monkeypatch, capsys, tmp_path):
@@ -75,5 +78,8 @@ def test_the_terminal_chat_walks_the_whole_program(content, monkeypatch, capsys,
     assert "Traceback" not in out
     for exercise in content.path:
         assert exercise.title in out, exercise.id
-    assert out.count("end of this exercise") == len(content.path)
     assert "every step of the program" in out
+    # What the chat kept in its SQLite file: every exercise finished, in the program's order.
+    store = SqliteStore(tmp_path / "walk.sqlite3")
+    stored = store.get_attributes(request_envelope("amzn1.ask.account.local-user"))
+    assert stored["finished"] == [ex.id for ex in content.path] and stored["program_done"] is True

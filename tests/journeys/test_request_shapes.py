@@ -1,9 +1,8 @@
 """Every kind of request Alexa can send gets a sensible answer (never a crash).
 
 The project's own envelopes are built here in the shapes Amazon documents
-(no session on skill events, old envelopes without ``context``...); when the
-leads' reference envelopes are checked out beside the project, they are run
-through the same checks.
+(no session on skill events, old envelopes without ``context``...), and the
+fixture files in ``tests/events/`` hold one envelope per shape Alexa sends.
 """
 
 from __future__ import annotations
@@ -21,7 +20,8 @@ from trust_renewal.render.ssml import problems
 from trust_renewal.runtime import SkillRuntime
 from trust_renewal.storage.memory import MemoryStore
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "alexa-envelopes"
+# Envelopes in the shapes Alexa sends (see tests/events/README.md), with their own skill ID.
+EVENTS = Path(__file__).resolve().parents[1] / "events"
 
 
 def _without_context(envelope: dict) -> dict:
@@ -98,7 +98,7 @@ def test_each_request_shape_gets_a_sensible_answer(name):
     _check(runtime.handle(envelope), expect)
 
 
-_SHARED_EXPECT = {
+_EVENT_EXPECT = {
     "launch_request.json": "speech",
     "launch_request_no_context.json": "speech",
     "intent_stop.json": "speech_end",
@@ -115,18 +115,20 @@ _SHARED_EXPECT = {
 }
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="reference envelopes are not checked out beside the project")
-@pytest.mark.parametrize("name", sorted(_SHARED_EXPECT))
-def test_reference_envelopes_from_amazon_samples(name):
-    envelope = json.loads((SHARED / name).read_text())
-    # Accept the sample's own skill ID, as a skill configured with it would.
+def test_every_fixture_envelope_has_an_expected_answer():
+    assert sorted(p.name for p in EVENTS.glob("*.json")) == sorted(_EVENT_EXPECT)
+
+
+@pytest.mark.parametrize("name", sorted(_EVENT_EXPECT))
+def test_each_envelope_shape_alexa_sends_gets_a_sensible_answer(name):
+    envelope = json.loads((EVENTS / name).read_text())
+    # Accept the fixture's own skill ID, as a skill configured with it would.
     runtime = SkillRuntime(Config(store="memory", skill_id=application_id(envelope)), store=MemoryStore())
-    _check(runtime.handle(envelope), _SHARED_EXPECT[name])
+    _check(runtime.handle(envelope), _EVENT_EXPECT[name])
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="reference envelopes are not checked out beside the project")
-def test_reference_envelopes_are_refused_by_a_skill_with_another_id():
-    envelope = json.loads((SHARED / "launch_request.json").read_text())
+def test_an_envelope_is_refused_by_a_skill_with_another_id():
+    envelope = json.loads((EVENTS / "launch_request.json").read_text())
     runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=MemoryStore())
     answer = runtime.handle(envelope)
     assert answer["error"]["status"] == 400

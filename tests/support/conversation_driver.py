@@ -66,10 +66,22 @@ class Talk:
         self.send(self.builder.intent(intent, slots or None))
         return self.text
 
+    @property
+    def state(self) -> dict[str, Any]:
+        """The conversation state the skill sent back in session attributes."""
+        return self.builder.attributes.get("state") or {}
+
+    @property
+    def finished(self) -> list[str]:
+        """The exercises finished so far, in order, as the skill's state records them."""
+        return list(self.state.get("finished") or [])
+
     def finish_exercise(self, limit: int = 40) -> None:
-        """Say "next" until the current exercise ends (turn prompts take four each)."""
+        """Say "next" until the state records the current exercise as finished."""
+        current = self.state["exercise_id"]
         for _ in range(limit):
-            if "end of this exercise" in self.say("AMAZON.NextIntent"):
+            self.say("AMAZON.NextIntent")
+            if current in self.finished:
                 return
         raise AssertionError("the exercise never finished")
 
