@@ -15,7 +15,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trust_renewal.content.model import (
     AUDIENCES,
@@ -29,6 +29,9 @@ from trust_renewal.content.model import (
 )
 from trust_renewal.render.markup import MarkupError, parse, spoken_seconds
 from trust_renewal.spelling import respell
+
+if TYPE_CHECKING:
+    from trust_renewal.content.compiled import Compiled
 
 DEFAULT_LOCALE = "en-US"
 # Placeholders program text may use; the renderer fills them.
@@ -390,7 +393,8 @@ def load_content(locale: str | None = DEFAULT_LOCALE) -> Content:
 
 @lru_cache(maxsize=16)
 def _has_steps(language: str) -> bool:
-    return bool(_read_steps(_data_root(language)))
+    node = _data_root(language).joinpath("steps")
+    return node.is_dir() and any(f.name.endswith(".json") for f in node.iterdir())
 
 
 @lru_cache(maxsize=16)
@@ -400,7 +404,19 @@ def _has_overlay(locale: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _load(language: str, overlay: str | None) -> Content:
+    compiled = _compiled()
+    if compiled is not None and (language, overlay) in compiled:
+        return compiled[(language, overlay)]
     return _build(_data_root(language), _data_root(overlay) if overlay else None)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> Compiled | None:
+    """The build's checked, pickled content, if this bundle has it (see content.compiled)."""
+    from trust_renewal.content.compiled import load_compiled
+
+    return load_compiled()
+
 
 
 def load_content_from(
