@@ -144,13 +144,3 @@ def device_interfaces(request_envelope: Any) -> dict[str, Any]:
     raw = DefaultSerializer().serialize(interfaces)
     return raw if isinstance(raw, dict) else {}
 
-
-def add_screen(handler_input: Any, reply: Reply, content: Content) -> None:
-    """Add the screen to the response being built, when the device has one (the adapter's hook)."""
-    from trust_renewal.handlers.adapter import current_state
-
-    directive = screen_directive(
-        device_interfaces(handler_input.request_envelope), reply, current_state(handler_input), content
-    )
-    if directive is not None:
-        handler_input.response_builder.add_directive(directive)
