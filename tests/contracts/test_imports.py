@@ -21,7 +21,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "render": (("render",), ("base", "content", "conversation", "render")),
     "storage": (("storage",), ("base", "storage")),
     "models": (("interaction_models",), ("base", "content", "models")),
-    "envelopes": (("envelopes", "envelope_checks"), ("base", "envelopes")),
+    "envelopes": (("envelopes", "envelope_checks", "device_interfaces"), ("base", "envelopes")),
     "handlers": (
         ("handlers",),
         ("base", "content", "conversation", "render", "storage", "envelopes", "handlers"),
@@ -48,8 +48,9 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
 }
-# Layers whose modules import everything at the top: a late import there only hides a loop.
-NO_LATE_IMPORTS = ("content", "conversation", "render", "storage", "handlers")
+# Layers whose modules import the package at the top: a late import there only hides a loop.
+# (Storage may load its own AWS helpers late: botocore is slow to import on a cold start.)
+NO_LATE_IMPORTS = ("content", "conversation", "render", "handlers")
 
 
 def _modules() -> dict[str, Path]:

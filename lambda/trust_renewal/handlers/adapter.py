@@ -15,9 +15,11 @@ from ask_sdk_model.ui import SimpleCard
 from trust_renewal.content import Content
 from trust_renewal.conversation import Event, Reply, State, step
 from trust_renewal.conversation.reply import say
+from trust_renewal.device_interfaces import raw_interfaces
 from trust_renewal.handlers.actions import perform
-from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, current_state
-from trust_renewal.render.apl import device_interfaces, screen_directive
+from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, current_state, locale_of
+from trust_renewal.render.apl import screen_directive
+from trust_renewal.render.apla import audio_directive
 from trust_renewal.render.reply import render_reply
 
 
@@ -45,15 +47,21 @@ def render(handler_input: HandlerInput, reply: Reply, state: State, content: Con
     notices = handler_input.attributes_manager.request_attributes.get(NOTICES_KEY) or ()
     if notices:
         reply = replace(reply, speech=(*(say(k) for k in notices), *reply.speech))
-    rendered = render_reply(reply, content)
-    if rendered.ssml:
+    locale = locale_of(handler_input)
+    interfaces = raw_interfaces(handler_input.request_envelope)
+    rendered = render_reply(reply, content, locale)
+    # Reflections and quiet turns over a soft bed (APL for Audio), where the device plays it.
+    audio = audio_directive(interfaces, reply, content, state.background, locale)
+    if audio is not None:
+        builder.add_directive(audio)
+    elif rendered.ssml:  # with a document, Alexa would say outputSpeech before it
         builder.speak(rendered.ssml)
     if rendered.reprompt and not reply.end_session:
         builder.ask(rendered.reprompt)
     if rendered.card_title and rendered.card_text:
         builder.set_card(SimpleCard(title=rendered.card_title, content=rendered.card_text))
     # A screen (APL) only where the device has one.
-    screen = screen_directive(device_interfaces(handler_input.request_envelope), reply, state, content)
+    screen = screen_directive(interfaces, reply, state, content)
     if screen is not None:
         builder.add_directive(screen)
     builder.set_should_end_session(reply.end_session)
