@@ -33,4 +33,8 @@ def build_skill(
     builder.add_exception_handler(CatchAllExceptionHandler())
     builder.add_global_request_interceptor(LoadStateInterceptor(store))
     builder.add_global_response_interceptor(SaveStateInterceptor())
-    return builder.create()
+    skill = builder.create()
+    from trust_renewal.device_interfaces import InterfaceKeepingSerializer
+
+    skill.serializer = InterfaceKeepingSerializer()  # keeps Alexa.Presentation.APLA, which the SDK drops
+    return skill

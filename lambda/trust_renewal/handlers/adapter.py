@@ -123,8 +123,12 @@ def render(handler_input: HandlerInput, reply: Reply, content: Content) -> Respo
         from trust_renewal.conversation.reply import say
 
         reply = replace(reply, speech=(*(say(k) for k in notices), *reply.speech))
-    rendered = render_reply(reply, content)
-    if rendered.ssml:
+    locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+    rendered = render_reply(reply, content, locale)
+    from trust_renewal.render.apla import add_audio  # reflections and quiet turns over a soft bed
+
+    in_document = add_audio(handler_input, reply, content, current_state(handler_input).background)
+    if rendered.ssml and not in_document:  # Alexa would say outputSpeech before the document
         builder.speak(rendered.ssml)
     if rendered.reprompt and not reply.end_session:
         builder.ask(rendered.reprompt)
