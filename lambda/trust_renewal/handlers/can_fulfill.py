@@ -24,7 +24,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from trust_renewal.handlers.adapter import content_for
+from trust_renewal.handlers.reading import content_for
 
 ANYWHERE = frozenset({"TodaysExerciseIntent", "ProgressIntent"})
 STEP_INTENT = "GoToStepIntent"
