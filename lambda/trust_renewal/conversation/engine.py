@@ -17,7 +17,7 @@ from trust_renewal.conversation.program import (
     next_unfinished,
     todays_exercise,
 )
-from trust_renewal.conversation.reply import Line, Reply, ref, say
+from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
 from trust_renewal.conversation.state import State
 
 LONG_GAP_DAYS = 14
@@ -421,8 +421,6 @@ def _safety(state: State, event: Event, content: Content) -> tuple[State, Reply]
     state = replace(state, phase="home", offer=None, offer_target=None)
     card = None
     if country in content.crisis_lines:
-        from trust_renewal.conversation.reply import Card
-
         card = Card(title=say("safety.card_title"), body=(ref(f"crisis_card:{country}"),))
     return state, Reply(speech=lines, end_session=True, card=card)
 
