@@ -86,8 +86,16 @@ def build_event(handler_input: HandlerInput, kind: str, name: str | None = None,
         person_id=person,
         country=COUNTRY_BY_LOCALE.get(getattr(request, "locale", None) or "en-US", "US"),
         new_session=bool(session is None or session.new),
+        plays_sounds=_plays_sounds(envelope),
         **extra,
     )
+
+
+def _plays_sounds(envelope: Any) -> bool:
+    from trust_renewal.device_interfaces import raw_interfaces
+    from trust_renewal.render.apla import supports_audio
+
+    return supports_audio(raw_interfaces(envelope))
 
 
 def current_state(handler_input: HandlerInput) -> State:
