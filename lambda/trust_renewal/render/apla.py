@@ -288,7 +288,7 @@ def add_audio(handler_input: Any, reply: Reply, content: Content, setting: str) 
     True when it was added: the reply's speech is then in the document, not in outputSpeech.
     """
     setting = setting if setting in SETTINGS else "on"  # an unreadable setting: the default
-    if reply.silent or reply.end_session or setting == "off":
+    if reply.silent or setting == "off":
         return False
     from trust_renewal.device_interfaces import raw_interfaces
 
