@@ -92,14 +92,24 @@ def test_the_example_phrases_reach_the_intents_they_advertise():
 # -- what the skill uses ------------------------------------------------------------------------
 def test_permissions_events_and_screens_are_declared():
     assert {"name": REMINDERS_SCOPE} in MANIFEST["permissions"]
+    assert {"name": "alexa::person_id:read"} in MANIFEST["permissions"]
     events = {s["eventName"] for s in MANIFEST["events"]["subscriptions"]}
-    assert "SKILL_DISABLED" in events
+    assert events == {"SKILL_DISABLED", "SKILL_PERMISSION_ACCEPTED", "SKILL_PERMISSION_CHANGED"}
     # Every subscribed event is a request type the skill answers.
     for name in events:
         request_type = "AlexaSkillEvent." + "".join(w.capitalize() for w in name.split("_"))
         assert request_type in KNOWN_REQUEST_TYPES, request_type
     assert MANIFEST["events"]["endpoint"] == MANIFEST["apis"]["custom"]["endpoint"]
-    assert {"type": "ALEXA_PRESENTATION_APL"} in MANIFEST["apis"]["custom"]["interfaces"]
+    assert MANIFEST["events"]["regions"] == MANIFEST["apis"]["custom"]["regions"]
+    (apl,) = [i for i in MANIFEST["apis"]["custom"]["interfaces"] if i["type"] == "ALEXA_PRESENTATION_APL"]
+    shapes = {(v["mode"], v["shape"]) for v in apl["supportedViewports"]}
+    assert shapes == {("HUB", "ROUND"), ("HUB", "RECTANGLE"), ("TV", "RECTANGLE")}
+
+
+def test_every_locale_shows_the_two_icons_the_package_ships():
+    for info in PUBLISHING["locales"].values():
+        assert info["smallIconUri"] == "file://assets/images/icon-108.png"
+        assert info["largeIconUri"] == "file://assets/images/icon-512.png"
 
 
 def test_privacy_links_are_https_placeholders_until_configured():
@@ -126,48 +136,89 @@ def _run(*argv: str) -> int:
     return main(["package", *argv])
 
 
+PRIVACY = "https://trust-renewal.github.io/trust-renewal/privacy.html"
+TERMS = "https://trust-renewal.github.io/trust-renewal/terms.html"
+
+
 def test_package_writes_an_ask_cli_project_with_the_deployment_filled_in(tmp_path, capsys):
     out = tmp_path / "skill"
     skill_id = "amzn1.ask.skill.00000000-1111-2222-3333-444444444444"
     code = _run(
-        "--out", str(out), "--endpoint", ARN, "--privacy-url", "https://couples.example.org/privacy",
-        "--terms-url", "https://couples.example.org/terms", "--skill-id", skill_id,
+        "--out", str(out), "--account", "123456789012", "--privacy-url", PRIVACY,
+        "--terms-url", TERMS, "--skill-id", skill_id,
     )  # fmt: skip
     assert code == 0
-    assert "Still a placeholder" not in capsys.readouterr().err
+    assert "placeholder" not in capsys.readouterr().err
     resources_file = json.loads((out / "ask-resources.json").read_text())
     assert resources_file["profiles"]["default"]["skillMetadata"]["src"] == "./skill-package"
     manifest = json.loads((out / "skill-package" / "skill.json").read_text())["manifest"]
-    assert manifest["apis"]["custom"]["endpoint"] == {"uri": ARN}
-    assert manifest["events"]["endpoint"] == {"uri": ARN}
+    na = "arn:aws:lambda:us-east-1:123456789012:function:trust-renewal-skill"
+    assert manifest["apis"]["custom"]["endpoint"] == {"uri": na}
+    assert manifest["apis"]["custom"]["regions"] == {
+        "NA": {"endpoint": {"uri": na}},
+        "EU": {"endpoint": {"uri": "arn:aws:lambda:eu-west-1:123456789012:function:trust-renewal-skill"}},
+        "FE": {"endpoint": {"uri": "arn:aws:lambda:us-west-2:123456789012:function:trust-renewal-skill"}},
+    }
+    assert manifest["events"]["endpoint"] == {"uri": na}
+    assert manifest["events"]["regions"] == manifest["apis"]["custom"]["regions"]
     for links in manifest["privacyAndCompliance"]["locales"].values():
-        assert links == {
-            "privacyPolicyUrl": "https://couples.example.org/privacy",
-            "termsOfUseUrl": "https://couples.example.org/terms",
-        }
+        assert links == {"privacyPolicyUrl": PRIVACY, "termsOfUseUrl": TERMS}
     assert manifest["publishingInformation"] == PUBLISHING
     for locale in LOCALES:
         written = out / "skill-package" / "interactionModels" / "custom" / f"{locale}.json"
         assert json.loads(written.read_text()) == load_model(locale)
+    for name in ("icon-108.png", "icon-512.png"):
+        assert (out / "skill-package" / "assets" / "images" / name).read_bytes() == (
+            MODEL_DIR / "assets" / name
+        ).read_bytes()
     states = json.loads((out / ".ask" / "ask-states.json").read_text())
     assert states["profiles"]["default"]["skillId"] == skill_id
 
 
-def test_package_without_options_still_builds_but_says_what_is_left(tmp_path, capsys):
-    assert _run("--out", str(tmp_path)) == 0
+def test_regional_endpoints_can_be_given_one_by_one(tmp_path):
+    eu = "arn:aws:lambda:eu-west-1:123456789012:function:my-eu-function"
+    code = _run("--out", str(tmp_path), "--endpoint", ARN.replace("eu-west-1", "us-east-1"),
+                "--endpoint-eu", eu, "--draft")  # fmt: skip
+    assert code == 0
+    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
+    assert manifest["apis"]["custom"]["regions"]["EU"] == {"endpoint": {"uri": eu}}
+    na = manifest["apis"]["custom"]["regions"]["NA"]["endpoint"]["uri"]
+    assert na.startswith("arn:aws:lambda:us-east-1")
+
+
+def test_a_function_in_the_wrong_region_is_refused(tmp_path, capsys):
+    wrong = "arn:aws:lambda:us-east-1:123456789012:function:trust-renewal-skill"
+    assert _run("--out", str(tmp_path / "out"), "--endpoint-eu", wrong, "--draft") == 2
+    assert "eu-west-1" in capsys.readouterr().err
+
+
+def test_package_refuses_placeholders_unless_it_is_a_draft(tmp_path, capsys):
+    assert _run("--out", str(tmp_path / "refused")) == 2
     err = capsys.readouterr().err
-    assert "--endpoint" in err and "--privacy-url" in err and "--terms-url" in err
-    assert not (tmp_path / ".ask").exists()
+    assert "--endpoint" in err and "--privacy-url" in err and "--terms-url" in err and "--draft" in err
+    assert not (tmp_path / "refused").exists()
+    assert _run("--out", str(tmp_path / "draft"), "--account", "123456789012", "--draft") == 0
+    err = capsys.readouterr().err
+    assert "--privacy-url" in err and "--endpoint" not in err
+    assert (tmp_path / "draft" / "skill-package" / "skill.json").is_file()
+    assert not (tmp_path / "draft" / ".ask").exists()
+
+
+def test_example_hosts_are_placeholders_and_real_ones_are_not():
+    for url in ("https://example.com/p", "https://couples.example.org/p", "https://x.test/p", "https://localhost/p"):
+        assert package.is_placeholder_url(url), url
+    for url in (PRIVACY, "https://examples.org/p", "https://example.company.com/p"):
+        assert not package.is_placeholder_url(url), url
 
 
 def test_an_https_endpoint_names_its_certificate(tmp_path):
     url = "https://abc.tunnel.example/alexa"
-    assert _run("--out", str(tmp_path), "--endpoint", url, "--wildcard-certificate") == 0
+    assert _run("--out", str(tmp_path), "--endpoint", url, "--wildcard-certificate", "--draft") == 0
     manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
-    assert manifest["apis"]["custom"]["endpoint"] == {
-        "uri": url,
-        "sslCertificateType": "Wildcard",
-    }
+    # One web service answers every region: no regional Lambda endpoints.
+    for target in (manifest["apis"]["custom"], manifest["events"]):
+        assert target["endpoint"] == {"uri": url, "sslCertificateType": "Wildcard"}
+        assert "regions" not in target
 
 
 @pytest.mark.parametrize(

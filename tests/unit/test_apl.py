@@ -23,6 +23,8 @@ from trust_renewal.handlers.requests import UserEventHandler
 from trust_renewal.render.apl import (
     APL_INTERFACE,
     DOCUMENT_TOKEN,
+    basic_document,
+    document_for,
     screen_data,
     screen_directive,
     screen_document,
@@ -450,11 +452,43 @@ def test_no_screen_directive_for_a_device_without_apl():
     assert not any(d["type"].startswith("Alexa.Presentation") for d in _directives(talk))
 
 
-def test_no_screen_when_the_device_runs_an_older_apl_than_the_document():
-    assert not supports_screen({APL_INTERFACE: {"runtime": {"maxVersion": "1.4"}}})
-    assert supports_screen({APL_INTERFACE: {"runtime": {"maxVersion": "2024.3"}}})
-    assert supports_screen({APL_INTERFACE: {}})  # no version given: trust the interface
-    assert not supports_screen({})
+def test_older_apl_gets_the_plain_document_and_only_pre_apl_devices_get_none():
+    old = {APL_INTERFACE: {"runtime": {"maxVersion": "1.4"}}}
+    assert document_for(old) == basic_document()
+    assert document_for({APL_INTERFACE: {"runtime": {"maxVersion": "2023.2"}}}) == basic_document()
+    assert document_for({APL_INTERFACE: {"runtime": {"maxVersion": "2023.3"}}}) == screen_document()
+    assert document_for(APL_DEVICE) == screen_document()
+    assert document_for({APL_INTERFACE: {}}) == screen_document()  # no version given: trust the interface
+    assert document_for({APL_INTERFACE: {"runtime": {"maxVersion": "1.0"}}}) is None
+    assert supports_screen(old) and not supports_screen({})
+
+
+def test_the_plain_document_binds_only_what_the_skill_sends_and_uses_apl_1_1_alone():
+    document = basic_document()
+    assert document["version"] == "1.1" and "import" not in document
+    state, reply = _prompt_state()
+    screen = screen_data(reply, state, CONTENT)["screen"]
+    used = set(re.findall(r"payload\.screen\.(\w+)", json.dumps(document)))
+    assert {"title", "text", "turn", "next", "nextSpoken"} <= used <= set(screen)
+    kinds = set(re.findall(r'"type": "(\w+)"', json.dumps(document)))
+    # Components and commands APL has had since 1.0.
+    assert kinds <= {"APL", "Container", "Frame", "Text", "ScrollView", "TouchWrapper", "SendEvent"}, kinds
+
+
+def test_a_device_on_old_apl_is_shown_each_prompt_and_can_touch_next():
+    talk = _talk({APL_INTERFACE: {"runtime": {"maxVersion": "1.4"}}})
+    talk.launch()
+    talk.say("AMAZON.YesIntent")
+    (directive,) = [d for d in _directives(talk) if d["type"] == "Alexa.Presentation.APL.RenderDocument"]
+    assert directive["document"]["version"] == "1.1"
+    first = CONTENT.path[0]
+    assert directive["datasources"]["payload"]["screen"]["text"] == first.prompts[0].card
+    press = [c for c in re.findall(r'"arguments": \["(\w+)"\]', json.dumps(directive["document"]))]
+    assert press == ["next"]
+    spoken = _touch(talk, press)
+    from trust_renewal.render.markup import to_plain
+
+    assert to_plain(first.prompts[1].say) in spoken
 
 
 def test_no_screen_on_a_goodbye():
