@@ -14,7 +14,9 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.content import Content, load_content
 from trust_renewal.conversation import Event, State
+from trust_renewal.device_interfaces import raw_interfaces
 from trust_renewal.handlers.time_zones import device_time_zone
+from trust_renewal.render.apla import supports_audio
 
 COUNTRY_BY_LOCALE = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 STATE_KEY = "state"  # request attribute holding the State loaded for this turn
@@ -93,9 +95,6 @@ def build_event(handler_input: HandlerInput, kind: str, name: str | None = None,
 
 def _plays_sounds(envelope: Any) -> bool:
     """The device plays APL for Audio, so reflections come with background sounds."""
-    from trust_renewal.device_interfaces import raw_interfaces
-    from trust_renewal.render.apla import supports_audio
-
     return supports_audio(raw_interfaces(envelope))
 
 
