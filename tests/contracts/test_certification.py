@@ -53,6 +53,26 @@ def _failures(folder: Path, **kw) -> list[str]:
     return check_package(folder, limits=False, **kw).failures
 
 
+def test_the_real_package_passes_every_check(good):
+    # Real-looking links and account: nothing left for --draft to excuse.
+    report = check_package(good)
+    assert report.passed, report.text()
+    assert not report.notes, report.notes
+    assert any(item.startswith("Alexa's limits on") for item in report.checked)
+
+
+def test_the_command_passes_on_the_package_it_writes(tmp_path, capsys):
+    from trust_renewal.cli.main import main
+
+    code = main(
+        ["package", "--out", str(tmp_path), "--account", "123456789012", "--privacy-url", PRIVACY,
+         "--terms-url", TERMS, "--check"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.startswith("Certification self-check: passed")
+
+
 def test_the_icons_are_what_the_script_draws_and_the_right_size():
     import subprocess
     import sys
