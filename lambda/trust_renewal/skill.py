@@ -32,5 +32,5 @@ def build_skill(
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler())
     builder.add_global_request_interceptor(LoadStateInterceptor(store))
-    builder.add_global_response_interceptor(SaveStateInterceptor())
+    builder.add_global_response_interceptor(SaveStateInterceptor(store))
     return builder.create()

@@ -66,7 +66,9 @@ class SkillDisabledHandler(AbstractRequestHandler):
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        handler_input.attributes_manager.delete_persistent_attributes()
+        from trust_renewal.handlers.actions import delete_data
+
+        delete_data(handler_input)  # DeletionFailed fails the request (handlers.errors)
         log.info("skill disabled: record deleted", extra={"user_key": _key(handler_input)})
         return handler_input.response_builder.response
 
