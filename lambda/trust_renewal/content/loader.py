@@ -39,7 +39,7 @@ STEP_FIELDS = frozenset(
     {"id", "number", "title", "purpose", "topics", "intro", "reflection", "exercises"}
 )
 EXERCISE_FIELDS = frozenset(
-    {"id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing"}
+    {"id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing", "pace"}
 )
 PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns"})
 CHECKIN_FIELDS = frozenset({"id", "say", "card"})
@@ -133,6 +133,10 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         check.problems.append(
             f"{where}: audience {audience!r} is not one of {', '.join(AUDIENCES)}"
         )
+    pace = raw.get("pace", "")  # optional: a pace named in voice.json, or "plain" (render.pace)
+    if not isinstance(pace, str):
+        check.problems.append(f"{where}: 'pace' is not a str")
+        pace = ""
     minutes = check.need(raw, "minutes", (int, float), where) or 0
     quick = check.need(raw, "quick_minutes", (int, float), where) or 0
     if minutes and not 1 <= minutes <= 30:
@@ -169,6 +173,7 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         closing=check.markup(
             check.need(raw, "closing", str, where), f"{where} closing", PROGRAM_PARAMS
         ),
+        pace=pace,
     )
     if len(check.problems) == found_before:  # timings only mean something on sound data
         _check_durations(exercise, check, where)
@@ -271,7 +276,7 @@ def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
 
 
 # Keys whose values are identifiers or slot synonyms, never respelled.
-_NOT_PROSE = frozenset({"id", "kind", "audience", "topics", "source", "sources"})
+_NOT_PROSE = frozenset({"id", "kind", "audience", "topics", "source", "sources", "pace"})
 
 
 def _overlay_spelling(overlay: Traversable | None) -> dict[str, str]:

@@ -93,7 +93,15 @@ def _reprompt(state: State, content: Content) -> tuple[Line, ...]:
 
 def _stay(state: State, content: Content, *lines: Line) -> tuple[State, Reply]:
     """Answer without moving: the lines, then what can be said here."""
+    if lines and _asks(lines[-1], content):
+        # One question per reply, and it ends the reply: no cue after a question.
+        return state, Reply(speech=lines, reprompt=(lines[-1],))
     return state, Reply(speech=(*lines, *_cue(state, content)), reprompt=_reprompt(state, content))
+
+
+def _asks(line: Line, content: Content) -> bool:
+    key = line.key.removeprefix("phrase:")
+    return line.key.startswith("phrase:") and content.phrases.get(key, "").rstrip().endswith("?")
 
 
 def _offer_today(

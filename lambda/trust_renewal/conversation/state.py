@@ -38,6 +38,10 @@ class State:
     program_done: bool = False
     checkins_heard: int = 0
     reminder_token: str | None = None
+    background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
+    # Device time zones, so a session start rarely asks Alexa's Settings API:
+    # (hashed device ID, IANA zone, UTC date fetched); kept small by handlers.time_zones.
+    zones: tuple[tuple[str, str, str], ...] = ()
     # -- this session only -------------------------------------------------------
     phase: str = "home"
     offer: str | None = None  # what "yes" does now
@@ -51,6 +55,7 @@ class State:
         data["finished"] = list(self.finished)
         data["names"] = list(self.names)
         data["people"] = [list(p) for p in self.people]
+        data["zones"] = [list(z) for z in self.zones]
         data["schema"] = SCHEMA_VERSION
         return data
 
@@ -155,7 +160,11 @@ def field_value(name: str, default: Any, value: Any) -> Any:
             raise ValueError("not a whole number in range")
         return int(value)
     if isinstance(default, tuple):
-        return tuple(_text(v) for v in _items(value))
+        # Items are short strings, or short lists of them (the zones' triples).
+        return tuple(
+            tuple(_text(x) for x in _items(v)) if isinstance(v, list | tuple) else _text(v)
+            for v in _items(value)
+        )
     if default is None or isinstance(default, str):
         return None if value is None else _text(value)
     if isinstance(default, dict):
@@ -197,11 +206,17 @@ def set_changes(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base:
     Nobody loses an exercise another device finished; a stale session cannot
     bring back exercises a start-over cleared, because it only adds its own.
     """
-    before, mine = list(base or []), list(ours or [])
-    removed = set(before) - set(mine)
-    added = [x for x in mine if x not in set(before)]
-    kept = [x for x in (stored or []) if x not in removed]
-    return list(dict.fromkeys([*kept, *added]))
+    def key(item: Any) -> Any:  # items may be lists (the zones' triples): compare them as tuples
+        return tuple(item) if isinstance(item, list) else item
+
+    before, mine = {key(x) for x in base or []}, [x for x in ours or []]
+    removed = before - {key(x) for x in mine}
+    added = [x for x in mine if key(x) not in before]
+    kept = [x for x in (stored or []) if key(x) not in removed]
+    merged: dict[Any, Any] = {}
+    for item in (*kept, *added):
+        merged.setdefault(key(item), item)
+    return list(merged.values())
 
 
 def larger(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
@@ -215,7 +230,8 @@ def either(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any)
 
 Policy = Callable[[Any, int, Any, int, Any], Any]
 MERGE_POLICIES: dict[str, Policy] = {
-    "finished": set_changes,  # grow-only, field by field of the set
+    "finished": set_changes,  # grow-only, item by item
+    "zones": set_changes,  # each device's own entry (handlers.time_zones)
     "welcomed": either,
     "days_practiced": larger,
     "days_in_row": larger,

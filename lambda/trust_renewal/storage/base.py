@@ -273,7 +273,11 @@ class Store(AbstractPersistenceAdapter):
         return {} if record is None or record.tombstone else dict(record.values)
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
-        """Save every given field as changed now (last writer wins, field by field)."""
+        """Save the given fields that differ from what is stored, as changed now.
+
+        The SDK's interface, for code that works on plain attributes (permission
+        events): it reads first, so only real changes are merged.
+        """
         try:
             record = self.load(request_envelope)
         except CorruptRecord as exc:
@@ -285,8 +289,15 @@ class Store(AbstractPersistenceAdapter):
             request_envelope,
             Changes(
                 values={**current, **attributes},
-                stamps={**(record.stamps if record else {}), **dict.fromkeys(attributes, stamp)},
-                changed={name: current.get(name) for name in attributes},
+                stamps={
+                    **(record.stamps if record else {}),
+                    **{n: stamp for n, v in attributes.items() if record is None or current.get(n) != v},
+                },
+                changed={
+                    name: current.get(name)
+                    for name, value in attributes.items()
+                    if record is None or current.get(name) != value
+                },
                 revision=revision,
             ),
         )

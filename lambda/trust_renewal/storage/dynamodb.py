@@ -36,7 +36,7 @@ from trust_renewal.storage.dynamo_codec import CodecError, decode_item, encode
 log = logging.getLogger(__name__)
 
 # Every DynamoDB action this module calls. template.yaml grants exactly these
-# (tests/test_template.py checks), so a new call here needs the policy too.
+# (tests/contracts/test_template.py checks), so a new call here needs the policy too.
 # A deletion is a PutItem of a tombstone; the table's TTL removes it later.
 DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
 
