@@ -33,8 +33,7 @@ from support.dynamo_support import (
     make_client,
     request_envelope,
 )
-from trust_renewal.storage import dynamodb
-from trust_renewal.storage import base
+from trust_renewal.storage import base, dynamodb
 from trust_renewal.storage.base import Changes, CorruptRecord, DeletionFailed, StorageUnavailable, user_key
 from trust_renewal.storage.dynamodb import DynamoDbStore
 

@@ -126,7 +126,8 @@ def test_the_store_calls_nothing_the_policy_does_not_allow(monkeypatch) -> None:
         store.save_attributes(envelope, {"position": 1})  # reads, writes
         stale = store.load(envelope)
         store.save_attributes(envelope, {"position": 2})
-        store.save(envelope, Changes({"position": 3}, {}, {"position": 1}, stale.revision))  # conflicts, merges
+        # A stale revision: conflicts, reads nothing (ALL_OLD), merges, writes again.
+        store.save(envelope, Changes({"position": 3}, {}, {"position": 1}, stale.revision))
         store.delete_attributes(envelope)
     assert called == set(DYNAMODB_ACTIONS)
 

@@ -1,4 +1,4 @@
-"""Nothing lost, nothing resurrected: failed reads, two devices and deletions through lambda_handler on moto."""
+"""Nothing lost, nothing resurrected: failed reads, two devices, deletions, through lambda_handler."""
 
 from __future__ import annotations
 

@@ -22,4 +22,5 @@ def changes(values: dict[str, Any], read: Record | None = None, stamp: int | Non
     after = {**base, **values}
     changed = changed_units(base, after)
     stamps.update(dict.fromkeys(changed, stamp))
-    return Changes(values=after, stamps=stamps, changed=changed, revision=None if read is None else read.revision)
+    revision = None if read is None else read.revision
+    return Changes(values=after, stamps=stamps, changed=changed, revision=revision)

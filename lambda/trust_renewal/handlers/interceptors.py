@@ -24,8 +24,8 @@ from trust_renewal.conversation.state import (
     FIELD_GROUPS,
     UNITS,
     InvalidState,
-    field_value,
     changed_units,
+    field_value,
     merge_changes,
 )
 from trust_renewal.handlers.actions import DELETED_KEY
@@ -177,7 +177,7 @@ def _session_state(session: dict[str, Any], content: Content) -> tuple[State, Sy
 
 
 class LoadStateInterceptor(AbstractRequestInterceptor):
-    """State from the session; from storage on a session's first turn, after a failed read, or after tampering."""
+    """State from the session; from storage on a first turn, after a failed read, or after tampering."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
@@ -194,7 +194,7 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
             carried = _session_state(session, content)
         except InvalidState as exc:
             # Not what this skill wrote: drop it all and read the record again, silently.
-            log.warning("session attributes invalid; reading the record again", extra={"reason": str(exc)[:80]})
+            log.warning("session attributes invalid; reading the record again", extra={"reason": str(exc)})
             session.clear()
         notices: list[str] = []
         if carried is not None:

@@ -263,7 +263,7 @@ class Store(AbstractPersistenceAdapter):
                 spent = time.monotonic() - started
                 if attempt == DELETE_ATTEMPTS or spent > DELETE_RETRY_BUDGET_S:
                     raise DeletionFailed(f"the deletion did not reach the store ({exc})") from exc
-                log.warning("deletion did not go through; trying again", extra={"error_type": type(exc).__name__})
+                log.warning("deletion not done yet; trying again", extra={"error_type": type(exc).__name__})
         raise DeletionFailed("the deletion did not reach the store")  # pragma: no cover
 
     # AbstractPersistenceAdapter (the SDK's interface) --------------------------------
