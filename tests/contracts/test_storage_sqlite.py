@@ -79,6 +79,11 @@ def test_two_threads_saving_at_once_lose_nothing(tmp_path: Path) -> None:
 def test_a_deleted_name_is_in_neither_the_database_nor_its_log(tmp_path: Path) -> None:
     # secure_delete zeroes what a deletion frees; the WAL is emptied after it.
     store = SqliteStore(tmp_path / "progress.sqlite3")
+    store.purge_expired()  # creates the file
+    # Another connection stays open (another server thread, a backup): SQLite then
+    # keeps the write-ahead log on disk instead of removing it at the last close.
+    watcher = sqlite3.connect(tmp_path / "progress.sqlite3")
+    watcher.execute("SELECT count(*) FROM progress").fetchone()
     store.save_attributes(request_envelope(MAYA), {"names": ["Zebulon", "Jordan"]})
     store.save_attributes(request_envelope(OTHER), {"names": ["Priya", "Noor"]})
     written = b"".join(p.read_bytes() for p in tmp_path.iterdir())
@@ -90,6 +95,7 @@ def test_a_deleted_name_is_in_neither_the_database_nor_its_log(tmp_path: Path) -
     written = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert b"Zebulon" not in written, files
     assert b"Priya" in written  # the other couple is untouched
+    watcher.close()
 
 
 def test_records_untouched_for_a_year_are_purged(tmp_path: Path) -> None:

@@ -23,4 +23,4 @@ def changes(values: dict[str, Any], read: Record | None = None, stamp: int | Non
     changed = changed_units(base, after)
     stamps.update(dict.fromkeys(changed, stamp))
     revision = None if read is None else read.revision
-    return Changes(values=after, stamps=stamps, changed=changed, revision=revision)
+    return Changes(values=after, stamps=stamps, changed=changed, revision=revision, known=read)

@@ -190,7 +190,7 @@ PERSISTED = frozenset(
 # unit, and for any unit without a policy the later change wins by stamp, so a
 # field added to State later just works.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
-    # The place: the one most recently moved on purpose.
+    # The place: the one most recently moved on purpose by a session that knew where it was.
     "place": ("exercise_id", "prompt", "turn", "started", "quick"),
     "today": ("today_date", "today_exercise"),
 }
@@ -198,6 +198,16 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
 
 def later_wins(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
     return ours if our_stamp >= stored_stamp else stored
+
+
+def unless_moved_since_read(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
+    """Ours, unless another device moved it after this session read it.
+
+    A session that did not see the latest place (a device left open in
+    another room) carries on where it is, but never moves the kept place
+    back: the kept place is the one last moved by a session that knew it.
+    """
+    return ours if stored == base else stored
 
 
 def set_changes(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
@@ -230,6 +240,7 @@ def either(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any)
 
 Policy = Callable[[Any, int, Any, int, Any], Any]
 MERGE_POLICIES: dict[str, Policy] = {
+    "place": unless_moved_since_read,
     "finished": set_changes,  # grow-only, item by item
     "zones": set_changes,  # each device's own entry (handlers.time_zones)
     "welcomed": either,

@@ -59,14 +59,19 @@ _SESSION_TYPES = (
 _GUESSED_WITHOUT_A_READ = ("place", "today")
 
 
+_SYNC_KEYS = frozenset({"read", "rev", "stamps", "mine", "changed", "held", "clock"})
+
+
 @dataclass
 class Sync:
     """What a session knows about the stored record (kept in session attributes as ``sync``)."""
 
     read: bool = True  # a read has succeeded (or found no record): saving is allowed
     revision: int | None = None  # the revision read or last written (None: no record)
-    stamps: dict[str, int] = field(default_factory=dict)  # unit -> change stamp, as stored plus ours
+    stamps: dict[str, int] = field(default_factory=dict)  # unit -> change stamp, as stored
+    mine: dict[str, int] = field(default_factory=dict)  # unsaved unit -> when this session changed it
     changed: dict[str, Any] = field(default_factory=dict)  # unsaved unit -> its value before
+    held: dict[str, Any] = field(default_factory=dict)  # kept field -> stored value this session differs from
     clock: int = 0  # the highest stamp seen
 
     def to_json(self) -> dict[str, Any]:
@@ -74,7 +79,9 @@ class Sync:
             "read": self.read,
             "rev": self.revision,
             "stamps": dict(self.stamps),
+            "mine": dict(self.mine),
             "changed": dict(self.changed),
+            "held": dict(self.held),
             "clock": self.clock,
         }
 
@@ -89,28 +96,51 @@ class Sync:
             clock=max([*stamps.values(), record.deleted_at or 0], default=0),
         )
 
+    def changes(self, state: State) -> Changes:
+        """This session's unsaved changes, and the record they apply to as the session knows it."""
+        values = state.to_persisted()
+        known = None
+        if self.revision is not None and self.revision != ANY_REVISION:
+            before: dict[str, Any] = {}
+            for unit, base in self.changed.items():
+                before.update(base if unit in FIELD_GROUPS else {unit: base})
+            view = {**values, **before, **self.held}
+            known = Record(values=view, stamps=self.stamps, revision=self.revision)
+        return Changes(
+            values=values,
+            stamps={**self.stamps, **self.mine},
+            changed=dict(self.changed),
+            revision=self.revision,
+            known=known,
+        )
+
     @classmethod
     def from_json(cls, raw: Any) -> Sync:
         """The same rules as the state's schema; InvalidState on anything else."""
-        if not isinstance(raw, dict) or set(raw) - {"read", "rev", "stamps", "changed", "clock"}:
+        if not isinstance(raw, dict) or set(raw) != _SYNC_KEYS:
             raise InvalidState("sync is not the expected map")
-        read, rev, clock = raw.get("read"), raw.get("rev"), raw.get("clock")
-        stamps, changed = raw.get("stamps"), raw.get("changed")
+        read, rev, clock = raw["read"], raw["rev"], raw["clock"]
+        maps = [raw[k] for k in ("stamps", "mine", "changed", "held")]
         if not isinstance(read, bool) or not _whole(clock, 0):
             raise InvalidState("sync flags are not valid")
         if rev is not None and not _whole(rev, ANY_REVISION):
             raise InvalidState("sync revision is not valid")
-        if not isinstance(stamps, dict) or not isinstance(changed, dict):
+        if not all(isinstance(m, dict) for m in maps):
             raise InvalidState("sync maps are not valid")
-        if set(stamps) - set(UNITS) or set(changed) - set(UNITS):
+        stamps, mine, changed, held = maps
+        if set(stamps) - set(UNITS) or set(mine) - set(UNITS) or set(changed) - set(UNITS):
             raise InvalidState("sync names unknown fields")
-        if not all(_whole(v, 0) for v in stamps.values()):
+        if set(held) - set(FIELD_GROUPS["place"]):
+            raise InvalidState("sync holds fields it may not")
+        if not all(_whole(v, 0) for v in (*stamps.values(), *mine.values())):
             raise InvalidState("sync stamps are not valid")
+        defaults = State()
         try:
             base = {unit: _unit_value(unit, value) for unit, value in changed.items()}
+            kept = {n: _persisted(field_value(n, getattr(defaults, n), v)) for n, v in held.items()}
         except (TypeError, ValueError) as exc:
             raise InvalidState("sync holds invalid earlier values") from exc
-        return cls(read=read, revision=rev, stamps=dict(stamps), changed=base, clock=clock)
+        return cls(read, rev, dict(stamps), dict(mine), base, kept, clock)
 
 
 def _whole(value: Any, least: int) -> bool:
@@ -238,12 +268,12 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         # What the couple did meanwhile is kept, except where they were: that
         # was a guess from an empty start and must not move the real place.
         changed = {u: b for u, b in sync.changed.items() if u not in _GUESSED_WITHOUT_A_READ}
-        stamps = {u: s for u, s in sync.stamps.items() if u in changed}
+        stamps = {u: s for u, s in sync.mine.items() if u in changed}
         values, _ = merge_changes(
             stored, Changes(values=state.to_persisted(), stamps=stamps, changed=changed, revision=None)
         )
         fresh.changed = changed
-        fresh.stamps.update(stamps)
+        fresh.mine = stamps
         fresh.clock = max(fresh.clock, sync.clock)
         merged = State.from_dict({**state.to_session(), **State().to_persisted(), **values})
         return merged, fresh
@@ -270,23 +300,17 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         if now_changed:
             stamp = change_stamp(sync.clock)
             for unit, base in now_changed.items():
-                sync.changed.setdefault(unit, base)  # the value before this session's first change
-                sync.stamps[unit] = stamp
+                # The value before this session's first unsaved change: the stored one,
+                # unless this session holds a different place than the record.
+                sync.changed.setdefault(unit, base)
+                sync.mine[unit] = stamp
             sync.clock = stamp
         if sync.changed and sync.read:
             try:
                 record = self.store.save(
-                    handler_input.request_envelope,
-                    Changes(
-                        values=state.to_persisted(),
-                        stamps=dict(sync.stamps),
-                        changed=dict(sync.changed),
-                        revision=sync.revision,
-                    ),
-                    merge=merge_changes,
+                    handler_input.request_envelope, sync.changes(state), merge=merge_changes
                 )
-                state = _adopt(state, record)
-                sync = Sync.from_record(record)
+                state, sync = _adopt(state, record)
             except RecordDeleted:
                 log.info("save refused: the data was deleted after this session read it")
                 _tell_deleted(handler_input, response)
@@ -301,10 +325,17 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         session[S_SYNC] = sync.to_json()
 
 
-def _adopt(state: State, record: Record) -> State:
-    """What was saved (other devices' changes merged in), but this session's own place."""
-    place = {name: getattr(state, name) for name in FIELD_GROUPS["place"]}
-    return State.from_dict({**state.to_session(), **dict(record.values), **place})
+def _adopt(state: State, record: Record) -> tuple[State, Sync]:
+    """What was saved (other devices' changes merged in), but this session's own place.
+
+    Where the record's place differs (another device moved it), the session
+    holds the record's value aside, so its next save knows what is stored.
+    """
+    sync = Sync.from_record(record)
+    names = FIELD_GROUPS["place"]
+    ours = {name: getattr(state, name) for name in names}
+    sync.held = {n: record.values[n] for n in names if n in record.values and record.values[n] != ours[n]}
+    return State.from_dict({**state.to_session(), **dict(record.values), **ours}), sync
 
 
 def _apologise(handler_input: HandlerInput, response: Response) -> None:

@@ -100,13 +100,16 @@ class Changes:
     changes); ``changed`` maps each field it changed to the value it had before
     (so a set can be merged three ways); ``revision`` is the revision the
     session read or last wrote (None: there was no record; ANY_REVISION: it
-    replaces a record it could not read).
+    replaces a record it could not read). ``known`` is that revision's record
+    as the session last saw it: the first write merges onto it, so even a
+    write that meets no conflict applies the same rules as one that does.
     """
 
     values: Mapping[str, Any]
     stamps: Mapping[str, int]
     changed: Mapping[str, Any]
     revision: int | None
+    known: Record | None = None
 
 
 # (what is stored, this session's changes) -> (values, stamps) to write.
@@ -211,7 +214,11 @@ class Store(AbstractPersistenceAdapter):
         key = key_for(request_envelope)
         expected = changes.revision
         base = expected if expected is not None and expected > 0 else 0
-        candidate = Record(dict(changes.values), dict(changes.stamps), base + 1)
+        if changes.known is not None and not changes.known.tombstone:
+            values, stamps = merge(changes.known, changes)
+        else:
+            values, stamps = dict(changes.values), dict(changes.stamps)
+        candidate = Record(values, stamps, base + 1)
         for conflicts in range(MAX_CONFLICT_ROUNDS + 1):
             outcome = self._write(request_envelope, key, candidate, expected)
             if outcome is True:
