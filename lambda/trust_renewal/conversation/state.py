@@ -219,13 +219,17 @@ def set_changes(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base:
     def key(item: Any) -> Any:  # items may be lists (the zones' triples): compare them as tuples
         return tuple(item) if isinstance(item, list) else item
 
-    before, mine = {key(x) for x in base or []}, [x for x in ours or []]
+    before, mine = {key(x) for x in base or []}, list(ours or [])
+    on_file = {key(x) for x in stored or []}
     removed = before - {key(x) for x in mine}
-    added = [x for x in mine if key(x) not in before]
-    kept = [x for x in (stored or []) if key(x) not in removed]
+    # In this session's order (newest-first zones, finishing order), then what others added.
     merged: dict[Any, Any] = {}
-    for item in (*kept, *added):
-        merged.setdefault(key(item), item)
+    for item in mine:
+        if key(item) not in before or key(item) in on_file:
+            merged.setdefault(key(item), item)
+    for item in stored or []:
+        if key(item) not in removed:
+            merged.setdefault(key(item), item)
     return list(merged.values())
 
 

@@ -64,6 +64,7 @@ def _deletion_failed(handler_input: HandlerInput, exception: DeletionFailed) -> 
         extra={
             "event": "deletion_failed",
             "request_type": request_type,
+            "user_key": _hashed_user(handler_input),
             "error_type": type(exception.__cause__ or exception).__name__,
         },
     )
@@ -74,3 +75,10 @@ def _deletion_failed(handler_input: HandlerInput, exception: DeletionFailed) -> 
     builder.speak(speech_ssml((say("delete.failed"),), content))
     builder.set_should_end_session(True)
     return builder.response
+
+
+def _hashed_user(handler_input: HandlerInput) -> str | None:
+    from trust_renewal.storage.base import user_id_of, user_key
+
+    user = user_id_of(handler_input.request_envelope)
+    return user_key(user)[:12] if user else None
