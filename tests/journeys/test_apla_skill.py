@@ -27,7 +27,7 @@ def _nexts(exercise) -> int:
 
 def _holds_reflection(talk: Talk, content) -> bool:
     """Whether the last reply had a line with a pause in it (from the session's state)."""
-    from trust_renewal.render.markup import Pause, parse
+    from trust_renewal.content.markup import Pause, parse
     from trust_renewal.render.reply import line_markup
 
     for raw in talk.builder.attributes.get("state", {}).get("last", []):

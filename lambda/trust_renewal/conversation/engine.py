@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
+from trust_renewal.conversation.answers import CONFIRMED, clock_of, interpret, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
@@ -16,7 +17,7 @@ from trust_renewal.conversation.program import (
     next_unfinished,
     todays_exercise,
 )
-from trust_renewal.conversation.reply import Line, Reply, ref, say
+from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
 from trust_renewal.conversation.state import State
 
 LONG_GAP_DAYS = 14
@@ -35,6 +36,7 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     elif event.kind == "action_result":
         state, reply = _action_result(state, event, content)
     else:
+        event = interpret(state, event, content)  # bare answers, read by the open question
         handler = _INTENT_HANDLERS.get(event.name or "", _fallback)
         if event.new_session and state.phase == "home" and _mid_exercise(state, content):
             # "Alexa, tell trust renewal I'm done": a one-shot after the microphone
@@ -419,8 +421,6 @@ def _safety(state: State, event: Event, content: Content) -> tuple[State, Reply]
     state = replace(state, phase="home", offer=None, offer_target=None)
     card = None
     if country in content.crisis_lines:
-        from trust_renewal.conversation.reply import Card
-
         card = Card(title=say("safety.card_title"), body=(ref(f"crisis_card:{country}"),))
     return state, Reply(speech=lines, end_session=True, card=card)
 
@@ -478,6 +478,13 @@ def _checkin(state: State, event: Event, content: Content) -> tuple[State, Reply
 
 def _reminder(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     time = (event.slots.get("time") or "").strip()
+    if not time:
+        return _stay(state, content, say("reminder.which_time"))
+    if unclear_hour(time) and event.slots.get(CONFIRMED) != "yes":
+        # "Eight" could be either: one either/or question, answered "in the evening" or "eight p m".
+        hour, minute = clock_of(time) or (0, 0)
+        spoken = f"{hour}:{minute:02d}" if minute else str(hour)
+        return _stay(state, content, say("reminder.am_or_pm", time=spoken, clock=time))
     return state, Reply(action="create_reminder", action_params={"time": time})
 
 

@@ -20,6 +20,8 @@ from ask_sdk_model import Response
 
 from trust_renewal.content import Content
 from trust_renewal.conversation import State
+from trust_renewal.conversation.program import run_length
+from trust_renewal.conversation.reply import say
 from trust_renewal.conversation.state import (
     FIELD_GROUPS,
     UNITS,
@@ -29,7 +31,8 @@ from trust_renewal.conversation.state import (
     merge_changes,
 )
 from trust_renewal.handlers.actions import DELETED_KEY
-from trust_renewal.handlers.adapter import NOTICES_KEY, STATE_KEY, content_for, session_of
+from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, session_of
+from trust_renewal.render.reply import speech_ssml
 from trust_renewal.storage.base import (
     ANY_REVISION,
     Changes,
@@ -169,9 +172,6 @@ def _hashed_user(handler_input: HandlerInput) -> str | None:
 
 def fits_content(state: State, content: Content) -> bool:
     """Whether a state's references all exist in this content (positions in range, lines that render)."""
-    from trust_renewal.conversation.program import run_length
-    from trust_renewal.render.reply import speech_ssml
-
     if state.exercise_id is not None:
         exercise = content.exercises_by_id.get(state.exercise_id)
         if exercise is None or state.prompt >= run_length(state, exercise):
@@ -339,9 +339,6 @@ def _adopt(state: State, record: Record) -> tuple[State, Sync]:
 
 
 def _apologise(handler_input: HandlerInput, response: Response) -> None:
-    from trust_renewal.conversation.reply import say
-    from trust_renewal.render.reply import speech_ssml
-
     speech = getattr(response, "output_speech", None)
     if speech is None or not getattr(speech, "ssml", None):
         return
@@ -353,9 +350,6 @@ def _apologise(handler_input: HandlerInput, response: Response) -> None:
 def _tell_deleted(handler_input: HandlerInput, response: Response) -> None:
     """The couple deleted their data from another device while this session was open."""
     from ask_sdk_model.ui import SsmlOutputSpeech
-
-    from trust_renewal.conversation.reply import say
-    from trust_renewal.render.reply import speech_ssml
 
     if getattr(handler_input.request_envelope.request, "object_type", None) == "SessionEndedRequest":
         return  # nothing may be said; nothing was saved

@@ -21,6 +21,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from trust_renewal.storage.base import (
@@ -92,9 +93,12 @@ class DynamoDbStore(Store):
         region: str | None = None,
         client: Any = None,
         merge: Merge | None = None,
+        data_folder: Path | bool | None = None,
     ) -> None:
         super().__init__(merge)
         self.table_name = table_name
+        # botocore's data: None = the bundle's DynamoDB-only folder when it fits, False = full data.
+        self.data_folder = data_folder
         self.region = region
         self._client = client
         self._client_lock = threading.Lock()
@@ -116,6 +120,8 @@ class DynamoDbStore(Store):
         import botocore.session
         from botocore.config import Config
 
+        from trust_renewal.storage.botocore_data import lean_loader
+
         config = Config(
             connect_timeout=CONNECT_TIMEOUT_S,
             read_timeout=READ_TIMEOUT_S,
@@ -125,9 +131,13 @@ class DynamoDbStore(Store):
         from botocore.exceptions import BotoCoreError
 
         try:
-            return botocore.session.get_session().create_client(
-                "dynamodb", region_name=self.region, config=config
-            )
+            session = botocore.session.get_session()
+            loader = lean_loader(self.data_folder) if self.data_folder is not False else None
+            if loader is not None:
+                # Still botocore's own Loader, client, signer and credential chain:
+                # only the files it reads are fewer (see botocore_data).
+                session.register_component("data_loader", loader)
+            return session.create_client("dynamodb", region_name=self.region, config=config)
         except BotoCoreError as exc:  # e.g. no region configured
             raise StorageUnavailable(f"cannot set up DynamoDB ({type(exc).__name__})") from exc
 
