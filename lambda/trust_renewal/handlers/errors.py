@@ -11,7 +11,7 @@ from ask_sdk_model import Response
 from trust_renewal.content import load_content
 from trust_renewal.conversation.reply import say
 from trust_renewal.render.reply import speech_ssml
-from trust_renewal.storage.base import DeletionFailed, StorageUnavailable
+from trust_renewal.storage.base import DeletionFailed, StorageUnavailable, user_id_of, user_key
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,5 @@ def _deletion_failed(handler_input: HandlerInput, exception: DeletionFailed) -> 
 
 
 def _hashed_user(handler_input: HandlerInput) -> str | None:
-    from trust_renewal.storage.base import user_id_of, user_key
-
     user = user_id_of(handler_input.request_envelope)
     return user_key(user)[:12] if user else None

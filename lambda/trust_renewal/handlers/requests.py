@@ -11,6 +11,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from trust_renewal.handlers.actions import delete_data
 from trust_renewal.handlers.adapter import respond
 from trust_renewal.handlers.permissions import PermissionEventHandler
 from trust_renewal.handlers.reading import build_event
@@ -68,8 +69,6 @@ class SkillDisabledHandler(AbstractRequestHandler):
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from trust_renewal.handlers.actions import delete_data
-
         delete_data(handler_input)  # DeletionFailed fails the request (handlers.errors)
         log.info("skill disabled: record deleted", extra={"user_key": _key(handler_input)})
         return handler_input.response_builder.response
