@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
+from trust_renewal.conversation import sounds
 from trust_renewal.conversation.answers import CONFIRMED, clock_of, interpret, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
@@ -49,6 +50,7 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         state, reply = handler(state, event, content)
         if lead:
             reply = replace(reply, speech=(*lead, *reply.speech))
+    state, reply = sounds.mention_once(state, reply, content, event.plays_sounds)
     if reply.speech and not reply.silent:
         state = replace(state, last=reply.speech, last_reprompt=reply.reprompt)
     return state, reply
@@ -504,6 +506,16 @@ def _action_result(state: State, event: Event, content: Content) -> tuple[State,
     return _stay(state, content, *lines)
 
 
+def _background(setting: str) -> Callable[[State, Event, Content], tuple[State, Reply]]:
+    """ "Turn off / turn on the background sounds", "quieter": kept with the couple's settings."""
+
+    def handle(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+        state, line = sounds.switch(state, setting)
+        return _stay(state, content, line)
+
+    return handle
+
+
 _INTENT_HANDLERS: dict[str, Callable[[State, Event, Content], tuple[State, Reply]]] = {
     "todays_exercise": _todays_exercise,
     "yes": _yes,
@@ -531,4 +543,7 @@ _INTENT_HANDLERS: dict[str, Callable[[State, Event, Content], tuple[State, Reply
     "set_names": _set_names,
     "set_reminder": _reminder,
     "stop_reminders": _stop_reminders,
+    "background_off": _background("off"),
+    "background_on": _background("on"),
+    "background_quieter": _background("quieter"),
 }
