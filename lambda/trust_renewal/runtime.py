@@ -9,8 +9,9 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 
+from trust_renewal.admission import admit
 from trust_renewal.config import Config
-from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_skill_id, with_context
+from trust_renewal.envelope_checks import RejectedRequest
 
 log = logging.getLogger(__name__)
 
@@ -135,19 +136,11 @@ class SkillRuntime:
 
     def handle(self, event: Any) -> dict[str, Any]:
         """Answer one envelope: a response envelope, or ``{"error": ...}`` if refused."""
+        skill = self.skill
         try:
-            check_shape(event)
-            check_skill_id(event, self.config.skill_id)
+            admitted = admit(event, self.config.skill_id, skill.serializer)
         except RejectedRequest as exc:
             log.warning("request refused", extra={"reason": exc.reason})
             return rejection(exc.reason, exc.status)
-        from ask_sdk_model import RequestEnvelope
-
-        skill = self.skill
-        try:
-            envelope = skill.serializer.deserialize(json.dumps(with_context(event)), RequestEnvelope)
-        except Exception as exc:  # the SDK raises several types for bad shapes
-            log.warning("request refused", extra={"reason": "envelope does not deserialize"})
-            return rejection(f"the envelope does not match Alexa's request format ({type(exc).__name__})")
-        response = skill.invoke(request_envelope=envelope, context=None)
+        response = skill.invoke(request_envelope=admitted.request_envelope, context=None)
         return skill.serializer.serialize(response)
