@@ -158,5 +158,8 @@ class SkillRuntime:
         except Exception as exc:  # the SDK raises several types for bad shapes
             log.warning("request refused", extra={"reason": "envelope does not deserialize"})
             return rejection(f"the envelope does not match Alexa's request format ({type(exc).__name__})")
-        response = skill.invoke(request_envelope=envelope, context=None)
+        from trust_renewal.alexa_api import request_budget
+
+        with request_budget():  # this request's Alexa API calls, together, stay well inside 8 s
+            response = skill.invoke(request_envelope=envelope, context=None)
         return skill.serializer.serialize(response)
