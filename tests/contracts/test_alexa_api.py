@@ -91,3 +91,40 @@ def test_the_api_url_setting_is_https_or_loopback_http_only(url):
         config_from_env({"ALEXA_API_URL": url})
     assert config_from_env({"ALEXA_API_URL": "http://127.0.0.1:8443"}).alexa_api_url
     assert config_from_env({}).alexa_api_url is None
+
+
+class _RecordingPool:
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def request(self, method, url, **_):
+        self.urls.append(url)
+        raise ConnectionError("nothing is reachable from this test")
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://api.attacker.example",
+        "https://api.amazonalexa.com.attacker.example",
+        "https://api.amazonalexa.com:8443",
+        "https://user@api.amazonalexa.com",
+    ],
+)
+def test_the_token_is_sent_to_no_host_but_amazons(endpoint):
+    pool = _RecordingPool()
+    request = ApiClientRequest(
+        headers=[("Authorization", "Bearer secret")], url=f"{endpoint}/v2/x", method="GET", body=None
+    )
+    with pytest.raises(ApiClientException):
+        HttpApiClient(pool=pool).invoke(request)
+    assert pool.urls == []
+
+
+@pytest.mark.parametrize("host", ["api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"])
+def test_amazons_three_api_hosts_are_called(host):
+    pool = _RecordingPool()
+    request = ApiClientRequest(headers=[], url=f"https://{host}/v2/x", method="GET", body=None)
+    with pytest.raises(ApiClientException):  # the recording pool reaches nothing
+        HttpApiClient(pool=pool).invoke(request)
+    assert pool.urls == [f"https://{host}/v2/x"]
