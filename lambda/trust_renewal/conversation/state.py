@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from trust_renewal.conversation.reply import Line
+from trust_renewal.conversation.situation import Situation, from_legacy
 
 SCHEMA_VERSION = 1
-PHASES = ("home", "offer", "exercise", "checkin", "complete")
 log = logging.getLogger(__name__)
 
 
@@ -37,10 +37,17 @@ class State:
     program_done: bool = False
     checkins_heard: int = 0
     reminder_token: str | None = None
+    # Turns (issue 10): who opens the current turn-taking exercise (partner index),
+    # whether the turn at the position was finished before the session closed,
+    # one person using the skill alone, and whether unnamed partners were told who
+    # "partner one" is.
+    first_speaker: int = 0
+    turn_over: bool = False
+    solo: bool = False
+    told_partner_one: bool = False
     # -- this session only -------------------------------------------------------
-    phase: str = "home"
-    offer: str | None = None  # what "yes" does now
-    offer_target: str | None = None  # the exercise or step an offer is about
+    situation: Situation = Situation.HOME
+    offer_target: str | None = None  # the exercise an offer is about (or a name to place)
     last: tuple[Line, ...] = ()  # what was said last, for "repeat"
     last_reprompt: tuple[Line, ...] = ()
 
@@ -56,8 +63,7 @@ class State:
     def to_session(self) -> dict[str, Any]:
         data = self.to_persisted()
         data.update(
-            phase=self.phase,
-            offer=self.offer,
+            situation=str(self.situation),
             offer_target=self.offer_target,
             last=[line.to_json() for line in self.last],
             last_reprompt=[line.to_json() for line in self.last_reprompt],
@@ -76,7 +82,7 @@ class State:
         defaults = asdict(cls())
         values: dict[str, Any] = {}
         for name, default in defaults.items():
-            if name not in raw or name in ("last", "last_reprompt"):
+            if name not in raw or name in ("last", "last_reprompt", "situation"):
                 continue
             value = raw[name]
             if name in ("finished", "names"):
@@ -102,19 +108,21 @@ class State:
                 values[name] = tuple(Line.from_json(x) for x in raw.get(name) or ())
             except (TypeError, ValueError):
                 values[name] = ()
-        if values.get("phase") not in PHASES:
-            values.pop("phase", None)
+        try:
+            values["situation"] = Situation(raw.get("situation"))
+        except ValueError:  # an older session spoke of phase and offer
+            values["situation"] = from_legacy(raw.get("phase"), raw.get("offer"))
+        if "first_speaker" not in raw:
+            # Records from before the first speaker was stored alternated by count.
+            values["first_speaker"] = len(values.get("finished", ())) % 2
+        values["first_speaker"] = min(values.get("first_speaker", 0), 1)
         if raw.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
-            log.info(
-                "state upgraded", extra={"event": f"schema {raw.get('schema')} -> {SCHEMA_VERSION}"}
-            )
+            log.info("state upgraded", extra={"event": f"schema {raw.get('schema')} -> {SCHEMA_VERSION}"})
         return replace(cls(), **values)
 
 
 PERSISTED = frozenset(
-    f.name
-    for f in fields(State)
-    if f.name not in ("phase", "offer", "offer_target", "last", "last_reprompt")
+    f.name for f in fields(State) if f.name not in ("situation", "offer_target", "last", "last_reprompt")
 )
 
 
@@ -140,6 +148,8 @@ def merge_persisted(
         exercise_id=lead.exercise_id,
         prompt=lead.prompt,
         turn=lead.turn,
+        turn_over=lead.turn_over,
+        first_speaker=lead.first_speaker,
         started=lead.started,
         quick=lead.quick,
         finished=finished,
