@@ -111,7 +111,7 @@ def _action_result(state: State, event: Event, content: Content) -> tuple[State,
     lines = (say(f"reminder.{name}", **params),)
     if name in ("needs_permission",):
         return state, Reply(speech=lines, end_session=True)
-    return t.stay(state, *lines)
+    return t.stay(state, *lines, content=content)
 
 
 def _for_who_is_here(state: State, reply: Reply, content: Content) -> Reply:

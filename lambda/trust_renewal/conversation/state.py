@@ -45,6 +45,10 @@ class State:
     turn_over: bool = False
     solo: bool = False
     told_partner_one: bool = False
+    background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
+    # Device time zones, so a session start rarely asks Alexa's Settings API:
+    # (hashed device ID, IANA zone, UTC date fetched); kept small by handlers.time_zones.
+    zones: tuple[tuple[str, str, str], ...] = ()
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
     offer_target: str | None = None  # the exercise an offer is about (or a name to place)
@@ -57,6 +61,7 @@ class State:
         data["finished"] = list(self.finished)
         data["names"] = list(self.names)
         data["people"] = [list(p) for p in self.people]
+        data["zones"] = [list(z) for z in self.zones]
         data["schema"] = SCHEMA_VERSION
         return data
 
@@ -94,6 +99,13 @@ class State:
                         (str(p[0]), int(p[1]))
                         for p in value
                         if isinstance(p, list | tuple) and len(p) == 2 and isinstance(p[1], int)
+                    )
+            elif name == "zones":
+                if isinstance(value, list | tuple):
+                    values[name] = tuple(
+                        (z[0], z[1], z[2])
+                        for z in value
+                        if isinstance(z, list | tuple) and len(z) == 3 and all(isinstance(x, str) for x in z)
                     )
             elif isinstance(default, bool):
                 if isinstance(value, bool):

@@ -55,6 +55,12 @@ _IN_EXERCISE: dict[str, Transition] = {
     "no": t.no_rush,
     "todays_exercise": t.todays_exercise_here,
 }
+_TURN: dict[str, Transition] = {
+    **_IN_EXERCISE,
+    "turn_done": t.turn_done,
+    "more_time": t.more_turn_time,
+    "no": t.more_turn_time,
+}
 _AFTER_PROGRAM: dict[str, Transition] = {"skip": t.nothing_to_skip}
 
 SPECIFIC: dict[Situation, dict[str, Transition]] = {
@@ -82,8 +88,9 @@ SPECIFIC: dict[Situation, dict[str, Transition]] = {
     },
     S.PROMPT: {**_IN_EXERCISE},
     S.REFLECTION: {**_IN_EXERCISE},
-    S.SPEAKER_TURN: {**_IN_EXERCISE, "turn_done": t.turn_done, "more_time": t.more_turn_time},
-    S.LISTENER_TURN: {**_IN_EXERCISE, "turn_done": t.turn_done, "more_time": t.more_turn_time},
+    # "Have you finished?" "No": another stretch of quiet.
+    S.SPEAKER_TURN: {**_TURN},
+    S.LISTENER_TURN: {**_TURN},
     S.CHECKIN: {
         **_AFTER_PROGRAM,
         "yes": t.checkin_done,

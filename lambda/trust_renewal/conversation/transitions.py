@@ -72,9 +72,17 @@ def reprompt(state: State) -> tuple[Line, ...]:
     return (say(f"reprompt.{FAMILY[state.situation]}"),)
 
 
-def stay(state: State, *lines: Line) -> tuple[State, Reply]:
+def stay(state: State, *lines: Line, content: Content) -> tuple[State, Reply]:
     """Answer without moving: the lines, then what can be said here."""
+    if lines and content is not None and _asks(lines[-1], content):
+        # One question per reply, and it ends the reply: no cue after a question.
+        return state, Reply(speech=lines, reprompt=(lines[-1],))
     return state, Reply(speech=(*lines, *cue(state)), reprompt=reprompt(state))
+
+
+def _asks(line: Line, content: Content) -> bool:
+    key = line.key.removeprefix("phrase:")
+    return line.key.startswith("phrase:") and content.phrases.get(key, "").rstrip().endswith("?")
 
 
 def _home(state: State) -> State:
@@ -165,13 +173,13 @@ def decline_begin(state: State, event: Event, content: Content) -> tuple[State, 
 
 
 def decline_resume(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(_home(state), say("no.resume"))
+    return stay(_home(state), say("no.resume"), content=content)
 
 
 def today_while_offering_resume(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     _, today = todays_exercise(state, content, event.today)
     if today is None or today.id == state.exercise_id:
-        return stay(state, say("today.is_current", title=_exercise(state, content).title))
+        return stay(state, say("today.is_current", title=_exercise(state, content).title), content=content)
     return offer_today(state, event, content)
 
 
@@ -188,7 +196,7 @@ def start_over_confirmed(state: State, event: Event, content: Content) -> tuple[
 
 
 def start_over_declined(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(_home(state), say("start_over.kept"))
+    return stay(_home(state), say("start_over.kept"), content=content)
 
 
 def delete_confirmed(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -196,19 +204,19 @@ def delete_confirmed(state: State, event: Event, content: Content) -> tuple[Stat
 
 
 def delete_declined(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(_home(state), say("delete.kept"))
+    return stay(_home(state), say("delete.kept"), content=content)
 
 
 def nothing_to_confirm(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(state, say("yes.nothing"))
+    return stay(state, say("yes.nothing"), content=content)
 
 
 def no_nothing(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(state, say("no.nothing"))
+    return stay(state, say("no.nothing"), content=content)
 
 
 def no_rush(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(state, say("no.in_exercise"))
+    return stay(state, say("no.in_exercise"), content=content)
 
 
 def goodbye_after_checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -224,7 +232,7 @@ def turn_done(state: State, event: Event, content: Content) -> tuple[State, Repl
     """ "Done" from a recognised voice that is not the one speaking keeps the turn."""
     waiting = _still_speaking(state, event)
     if waiting is not None:
-        return stay(state, say("turn.still_yours", name=waiting))
+        return stay(state, say("turn.still_yours", name=waiting), content=content)
     return run.advance(state, content, event.today)
 
 
@@ -252,12 +260,12 @@ def repeat(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         return run.speak_position(state, content)
     if state.last and state.situation not in (S.PAUSED, S.SAFETY):
         return state, Reply(speech=state.last, reprompt=state.last_reprompt or reprompt(state))
-    return stay(state, say("repeat.nothing"))
+    return stay(state, say("repeat.nothing"), content=content)
 
 
 def previous(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     if state.situation not in IN_EXERCISE:
-        return stay(state, say("nav.nothing_before"))
+        return stay(state, say("nav.nothing_before"), content=content)
     if state.turn > 0:
         state = replace(state, turn=state.turn - 1)
     elif state.prompt > 0:
@@ -268,7 +276,7 @@ def previous(state: State, event: Event, content: Content) -> tuple[State, Reply
 
 
 def nothing_to_finish(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(state, say("turn.none"))
+    return stay(state, say("turn.none"), content=content)
 
 
 def whose_turn(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -280,17 +288,23 @@ def whose_turn(state: State, event: Event, content: Content) -> tuple[State, Rep
         if state.situation in TURNS:
             speaker, listener = run.turn_people(state)
             key = "whose.speaker" if state.situation == S.SPEAKER_TURN else "whose.listener"
-            return stay(state, say(key, speaker=speaker, listener=listener), say("whose.question"), card)
-        return stay(state, say("whose.together"), say("whose.question"), card)
+            return stay(
+                state,
+                say(key, speaker=speaker, listener=listener),
+                say("whose.question"),
+                card,
+                content=content,
+            )
+        return stay(state, say("whose.together"), say("whose.question"), card, content=content)
     offered = content.exercises_by_id.get(state.offer_target or "")
     if state.situation in (S.OFFER_BEGIN, S.OFFER_RESUME) and offered is not None and needs_two(offered):
         if state.situation == S.OFFER_RESUME:
             point = run.resume_point(state, content) or state
-            return stay(state, say("whose.next", speaker=run.turn_people(point)[0]))
+            return stay(state, say("whose.next", speaker=run.turn_people(point)[0]), content=content)
         first, second = run.partner_labels(state, run.first_speaker(state))
         key = "whose.first" if len(state.names) >= 2 else "whose.decide"
-        return stay(state, say(key, first=first, second=second))
-    return stay(state, say("turn.none"))
+        return stay(state, say(key, first=first, second=second), content=content)
+    return stay(state, say("turn.none"), content=content)
 
 
 def let_go_first(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -298,17 +312,19 @@ def let_go_first(state: State, event: Event, content: Content) -> tuple[State, R
     wanted = _clean_name(event.slots.get("firstName")).lower()
     names = [n.lower() for n in state.names]
     if len(names) < 2 or state.solo:
-        return stay(state, say("first.need_names"))
+        return stay(state, say("first.need_names"), content=content)
     if wanted not in names:
-        return stay(state, say("first.unknown", first=state.names[0], second=state.names[1]))
+        return stay(state, say("first.unknown", first=state.names[0], second=state.names[1]), content=content)
     index = names.index(wanted)
     at_start = state.prompt == 0 and state.turn == 0
     if state.situation == S.SPEAKER_TURN and at_start:
         state = replace(state, first_speaker=index)
         return run.speak_position(state, content, (say("first.set", name=state.names[index]),))
     if state.situation in IN_EXERCISE or (state.situation == S.OFFER_RESUME and not at_start):
-        return stay(state, say("first.later", name=state.names[index]))
-    return stay(replace(state, first_speaker=index), say("first.set", name=state.names[index]))
+        return stay(state, say("first.later", name=state.names[index]), content=content)
+    return stay(
+        replace(state, first_speaker=index), say("first.set", name=state.names[index]), content=content
+    )
 
 
 # -- navigation -----------------------------------------------------------------------
@@ -316,10 +332,10 @@ def skip(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     offered = content.exercises_by_id.get(state.offer_target or "")
     exercise = offered if state.situation == S.OFFER_BEGIN and offered else current_exercise(state, content)
     if exercise is None:
-        return stay(state, say("nav.nothing_to_skip"))
+        return stay(state, say("nav.nothing_to_skip"), content=content)
     following = next_unfinished(state, content, after=exercise.id)
     if following is None:
-        return stay(state, say("nav.skip_last", title=exercise.title))
+        return stay(state, say("nav.skip_last", title=exercise.title), content=content)
     state = replace(at_position(state, following), situation=S.OFFER_BEGIN, offer_target=following.id)
     lines = [
         say("nav.skipped", title=exercise.title),
@@ -329,14 +345,14 @@ def skip(state: State, event: Event, content: Content) -> tuple[State, Reply]:
 
 
 def nothing_to_skip(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return stay(state, say("nav.nothing_to_skip"))
+    return stay(state, say("nav.nothing_to_skip"), content=content)
 
 
 def restart_exercise(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     exercise = current_exercise(state, content)
     active = state.situation in IN_EXERCISE or state.situation in (S.OFFER_BEGIN, S.OFFER_RESUME)
     if exercise is None or not (active or mid_exercise(state, content)):
-        return stay(state, say("nav.nothing_to_restart"))
+        return stay(state, say("nav.nothing_to_restart"), content=content)
     state = replace(at_position(state, exercise), quick=state.quick)
     return run.begin(state, content, event.today, (say("nav.restart", title=exercise.title),))
 
@@ -355,16 +371,20 @@ def go_to_step(state: State, event: Event, content: Content) -> tuple[State, Rep
         if raw_number.isdigit() and 1 <= int(raw_number) <= len(steps):
             target = steps[int(raw_number) - 1]
         else:
-            return stay(state, say("nav.no_such_step", value=raw_number[:20], count=len(steps)))
+            return stay(
+                state, say("nav.no_such_step", value=raw_number[:20], count=len(steps)), content=content
+            )
     elif topic_id:
         target = content.steps_by_id.get(topic_id)
     if target is None:
         heard = (event.slots.get("topic") or "").strip()[:40]
         key = "nav.unknown_topic" if heard else "nav.which_step"
-        return stay(state, say(key, value=heard, count=len(steps)))
+        return stay(state, say(key, value=heard, count=len(steps)), content=content)
     first = next((e for e in target.path if fits(state, e)), None)
     if first is None:
-        return stay(state, say("solo.step_for_two", number=target.number, title=target.title))
+        return stay(
+            state, say("solo.step_for_two", number=target.number, title=target.title), content=content
+        )
     state = replace(at_position(state, first), situation=S.OFFER_BEGIN, offer_target=first.id)
     lines = [
         say("nav.step", number=target.number, title=target.title),
@@ -383,7 +403,7 @@ def quick(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     else:
         state, found = todays_exercise(state, content, event.today)
         if found is None:
-            return stay(state, say("quick.nothing"))
+            return stay(state, say("quick.nothing"), content=content)
         exercise = found
         if exercise.id in state.finished:
             exercise = next_unfinished(state, content, after=exercise.id) or exercise
@@ -408,6 +428,7 @@ def todays_exercise_here(state: State, event: Event, content: Content) -> tuple[
             part=state.prompt + 1,
             parts=run_length(state, exercise),
         ),
+        content=content,
     )
 
 
@@ -449,7 +470,7 @@ def progress(state: State, event: Event, content: Content) -> tuple[State, Reply
             lines.append(say("progress.in_row", days=state.days_in_row))
     else:
         lines.append(say("progress.no_days"))
-    return stay(state, *lines)
+    return stay(state, *lines, content=content)
 
 
 def help_(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -520,7 +541,7 @@ def _after_names(state: State, event: Event, content: Content, line: Line) -> tu
         if mid_exercise(state, content):
             return offer_resume(state, event, content, (line,))
         state = replace(state, situation=S.HOME)
-    return stay(state, line)
+    return stay(state, line, content=content)
 
 
 def set_names(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -536,7 +557,7 @@ def set_names(state: State, event: Event, content: Content) -> tuple[State, Repl
     elif len(names) == 2 and not state.solo:
         name = given[0]
         if name in names:
-            return stay(state, say("names.known", name=name))
+            return stay(state, say("names.known", name=name), content=content)
         if event.person_id in people:
             names[people[event.person_id]] = name  # the recognised voice says whose name it is
         else:
@@ -589,13 +610,13 @@ def just_me(state: State, event: Event, content: Content) -> tuple[State, Reply]
         offered = content.exercises_by_id.get(state.offer_target or "")
         if offered is not None and not fits(state, offered):
             return offer_today(state, event, content, (line,))
-    return stay(state, line)
+    return stay(state, line, content=content)
 
 
 # -- after the program ------------------------------------------------------------------------
 def checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     if not content.checkins:
-        return stay(state, say("checkin.none"))
+        return stay(state, say("checkin.none"), content=content)
     item = content.checkins[state.checkins_heard % len(content.checkins)]
     state = replace(
         mark_practiced(state, event.today),
