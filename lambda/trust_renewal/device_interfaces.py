@@ -34,6 +34,9 @@ def raw_interfaces(request_envelope: Any) -> dict[str, Any]:
     raw = getattr(device, "raw_interfaces", None)
     if isinstance(raw, dict):
         return raw
-    from trust_renewal.render.apl import device_interfaces  # built without our serializer
-
-    return device_interfaces(request_envelope)
+    # An envelope read by another serializer: the SDK's own fields (no APLA key).
+    interfaces = getattr(device, "supported_interfaces", None)
+    if interfaces is None:
+        return {}
+    serialized = DefaultSerializer().serialize(interfaces)
+    return serialized if isinstance(serialized, dict) else {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from support.lambda_support import talk_to
-from support.phrase_corpus import LOCALE, load_corpus, phrasings, present_intents
+from support.phrase_corpus import LOCALE, load_corpus, pending, phrasings, present_intents
 from trust_renewal.cli.matcher import Matcher
 from trust_renewal.interaction_models import load_model
 
@@ -27,7 +27,7 @@ def _sampled(matcher: Matcher, model: dict) -> list[tuple[str, str]]:
     present = present_intents(model)
     out = []
     for intent, entry in load_corpus()["intents"].items():
-        if intent not in present:
+        if intent not in present or pending(entry):
             continue
         heard = [p for p in phrasings(entry) if matcher.match(p).intent == intent]
         step = max(1, len(heard) // SAMPLED)

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from trust_renewal.cli.package import (
+from trust_renewal.cli.endpoints import (
     AWS_REGION,
     ICONS,
     PLACEHOLDER_ACCOUNT,

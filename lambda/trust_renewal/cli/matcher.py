@@ -257,6 +257,7 @@ class Matcher:
 
     def _match_words(self, spoken: str) -> Match:
         best: tuple[tuple[int, int, int], int, Match] | None = None
+        whole: Match | None = None
         for order, pattern in enumerate(self.patterns):
             found = pattern.regex.fullmatch(spoken)
             if not found:
@@ -277,9 +278,19 @@ class Matcher:
             captured = sum(len(found.group(g) or "") for g in pattern.slot_types)
             # Most literal words first, then resolved slots, then the least left to slots.
             score = (pattern.literal_words, resolved, -captured)
+            match = Match(pattern.intent, slots, pattern.sample)
             if best is None or score > best[0]:
-                best = (score, order, Match(pattern.intent, slots, pattern.sample))
+                best = (score, order, match)
+            if pattern.literal_words == 0 and typed and all(typed.values()) and whole is None:
+                whole = match
+        if best is not None and whole is not None and self._takes_names(best[2]):
+            # Words that are wholly a value of a checked type ("talk and listen", a step
+            # topic; "three") are that value before they are first names around an "and".
+            return whole
         return best[2] if best else Match(FALLBACK)
+
+    def _takes_names(self, match: Match) -> bool:
+        return "AMAZON.FirstName" in self.intent_slots.get(match.intent, {}).values()
 
     def _fill(self, pattern: _Pattern, found: re.Match[str]) -> dict[str, dict[str, Any]] | None:
         slots: dict[str, dict[str, Any]] = {

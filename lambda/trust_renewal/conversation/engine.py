@@ -14,6 +14,7 @@ from dataclasses import replace
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
 from trust_renewal.conversation import transitions as t
+from trust_renewal.conversation.answers import interpret
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import current_exercise, days_since
 from trust_renewal.conversation.reply import Card, Line, Reply, say
@@ -39,6 +40,7 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     elif event.kind == "action_result":
         state, reply = _action_result(state, event, content)
     else:
+        event = interpret(state, event, content)  # bare answers, read by the open question
         state, reply = _intent(state, event, content)
     reply = _for_who_is_here(state, reply, content)
     if reply.speech and not reply.silent:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content, Exercise
 from trust_renewal.conversation import exercise as run
+from trust_renewal.conversation.answers import CONFIRMED, clock_of, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
@@ -642,6 +643,13 @@ def safety_calm(state: State, event: Event, content: Content) -> tuple[State, Re
 # -- reminders (the edges do the work) -----------------------------------------------------------
 def set_reminder(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     time = (event.slots.get("time") or "").strip()
+    if not time:
+        return stay(state, say("reminder.which_time"), content=content)
+    if unclear_hour(time) and event.slots.get(CONFIRMED) != "yes":
+        # "Eight" could be either: one either/or question, answered "in the evening" or "eight p m".
+        hour, minute = clock_of(time) or (0, 0)
+        spoken = f"{hour}:{minute:02d}" if minute else str(hour)
+        return stay(state, say("reminder.am_or_pm", time=spoken, clock=time), content=content)
     return state, Reply(action="create_reminder", action_params={"time": time})
 
 

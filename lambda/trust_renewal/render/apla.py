@@ -30,17 +30,10 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
+from trust_renewal.content.markup import Chime, Param, Pause, Text, parse
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
-from trust_renewal.render.markup import (
-    MAX_BREAK_SECONDS,
-    Chime,
-    Param,
-    Pause,
-    Text,
-    fill,
-    parse,
-)
+from trust_renewal.render.markup import MAX_BREAK_SECONDS, fill
 from trust_renewal.render.pace import Pace, pace_of
 from trust_renewal.render.reply import line_markup, line_ssml, line_text
 from trust_renewal.render.ssml import MAX_AUDIO_PER_RESPONSE, MAX_RESPONSE_BYTES
@@ -291,30 +284,26 @@ def guide_directive(reply: Reply, content: Content, level: str, locale: str) -> 
     return None if limit_problems(guide, directive) else directive
 
 
-def add_audio(handler_input: Any, reply: Reply, content: Content, setting: str) -> bool:
-    """Add the APLA directive when the device and the reply call for it (the adapter's hook).
+def audio_directive(
+    supported_interfaces: Any, reply: Reply, content: Content, setting: str, locale: str
+) -> Any | None:
+    """The APLA RenderDocument directive when the device and the reply call for it, else None.
 
-    True when it was added: the reply's speech is then in the document, not in outputSpeech.
+    When there is one, the reply's speech is in the document, not in outputSpeech.
     """
     setting = setting if setting in SETTINGS else "on"  # an unreadable setting: the default
     if reply.silent or reply.end_session or setting == "off":
-        return False
-    from trust_renewal.device_interfaces import raw_interfaces
-
-    if not supports_audio(raw_interfaces(handler_input.request_envelope)):
-        return False
-    locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+        return None
+    if not supports_audio(supported_interfaces):
+        return None
     directive = guide_directive(reply, content, setting, locale)
     if directive is None:
-        return False
+        return None
     from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
 
-    handler_input.response_builder.add_directive(
-        RenderDocumentDirective(
-            token=directive["token"], document=directive["document"], datasources=directive["datasources"]
-        )
+    return RenderDocumentDirective(
+        token=directive["token"], document=directive["document"], datasources=directive["datasources"]
     )
-    return True
 
 
 def guide_text(directive: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from xml.sax.saxutils import quoteattr
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
 from trust_renewal.render.markup import CHIME_URL, pause_ssml, to_plain, to_ssml
+from trust_renewal.render.pace import pace_of
 
 _DEFAULT_LABELS = {
     "speaker": "@partner_one",
@@ -96,8 +97,6 @@ def line_ssml(line: Line, content: Content, locale: str = "en-US") -> str:
         return quiet_ssml(int(line.kwargs.get("seconds", "0") or 0))
     if line.key.startswith("person:"):
         return f'<alexa:name type="first" personId={quoteattr(line.key[len("person:") :])}/>'
-    from trust_renewal.render.pace import pace_of  # reflections and turn prompts are paced for listening
-
     pace = pace_of(line, content, locale)
     return to_ssml(_source(line, content), _params(line, content), pace.wrap if pace else ("", ""))
 
