@@ -15,6 +15,34 @@ from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_sk
 log = logging.getLogger(__name__)
 
 
+# The shape of a launch as Alexa sends it (IDs are placeholders): read once at
+# INIT so the SDK's model classes for it are imported there (see warm_up).
+_SAMPLE_LAUNCH: dict[str, Any] = {
+    "version": "1.0",
+    "session": {
+        "new": True,
+        "sessionId": "amzn1.echo-api.session.warm-up",
+        "application": {"applicationId": "amzn1.ask.skill.warm-up"},
+        "user": {"userId": "amzn1.ask.account.warm-up"},
+    },
+    "context": {
+        "System": {
+            "application": {"applicationId": "amzn1.ask.skill.warm-up"},
+            "user": {"userId": "amzn1.ask.account.warm-up"},
+            "device": {"deviceId": "amzn1.ask.device.warm-up", "supportedInterfaces": {}},
+            "apiEndpoint": "https://api.amazonalexa.com",
+            "apiAccessToken": "warm-up",
+        }
+    },
+    "request": {
+        "type": "LaunchRequest",
+        "requestId": "amzn1.echo-api.request.warm-up",
+        "timestamp": "2026-01-01T00:00:00Z",
+        "locale": "en-US",
+    },
+}
+
+
 def merge_progress(stored: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
     """How two devices' saves of one couple combine (see conversation.state.merge_persisted)."""
     from trust_renewal.content import load_content
@@ -90,10 +118,29 @@ class SkillRuntime:
 
                 if isinstance(store, DynamoDbStore):
                     _ = store.client  # boto3 and the DynamoDB service model
+            self._prime_first_request()
         except Exception as exc:  # whatever it is, the first request meets it again
             log.warning(
                 "warm-up failed; the first request will retry", extra={"error_type": type(exc).__name__}
             )
+
+    def _prime_first_request(self) -> None:
+        """Import now what the first request would import on a slice of a vCPU.
+
+        The SDK imports request model classes the first time an envelope names
+        them, every launch renders and settles a time zone, and the first socket
+        to DynamoDB encodes its host name with the IDNA codec.
+        """
+        import encodings.idna  # noqa: F401
+
+        from ask_sdk_model import RequestEnvelope
+
+        import trust_renewal.handlers.time_zones
+        import trust_renewal.render.apl
+        import trust_renewal.render.apla
+        import trust_renewal.render.ssml  # noqa: F401
+
+        self.skill.serializer.deserialize(json.dumps(_SAMPLE_LAUNCH), RequestEnvelope)
 
     def handle(self, event: Any) -> dict[str, Any]:
         """Answer one envelope: a response envelope, or ``{"error": ...}`` if refused."""

@@ -201,6 +201,55 @@ def readability(content: Content, exceptions: Mapping[str, str]) -> dict[str, An
 # --- the report --------------------------------------------------------------
 
 
+def reflection_pacing(content: Content, locale: str = "en-US") -> dict[str, Any]:
+    """The spoken rate of every reflection (a prompt that holds a pause), as Alexa paces it.
+
+    The same estimate as ``spoken_seconds`` (150 words a minute, a chime 1.5 s),
+    with the words slowed by the prompt's pace (``render.pace``): the rate of
+    speech, and the rate over the whole reflection, its silences included.
+    """
+    from trust_renewal.conversation.reply import ref
+    from trust_renewal.render.markup import Param, Pause, Text, parse
+    from trust_renewal.render.pace import pace_of
+
+    rows = []
+    for exercise in content.exercises_by_id.values():
+        for index, prompt in enumerate(exercise.prompts):
+            tokens = parse(prompt.say)
+            if not any(isinstance(t, Pause) for t in tokens):
+                continue
+            pace = pace_of(ref(f"prompt:{exercise.id}:{index}"), content, locale)
+            rate = pace.rate if pace else 1.0
+            spoken = [t for t in tokens if isinstance(t, Text | Param)]
+            words = sum(len(t.value.split()) if isinstance(t, Text) else 1 for t in spoken)
+            silence = sum(t.seconds if isinstance(t, Pause) else 0.0 for t in tokens)
+            silence += 1.5 * sum(1 for t in tokens if not isinstance(t, Text | Param | Pause))
+            speech = words * 60.0 / (150.0 * rate)
+            rows.append(
+                {
+                    "where": f"{exercise.id}:prompt-{index + 1}",
+                    "pace": pace.name if pace else "plain",
+                    "words": words,
+                    "speech_seconds": round(speech, 1),
+                    "silence_seconds": round(silence, 1),
+                    "speech_wpm": round(words * 60 / speech) if speech else 0,
+                    "overall_wpm": round(words * 60 / (speech + silence)),
+                }
+            )
+    overall = [r["overall_wpm"] for r in rows]
+    return {
+        "reflections": len(rows),
+        "paced": sum(1 for r in rows if r["pace"] != "plain"),
+        "speech_wpm": sorted({r["speech_wpm"] for r in rows}),
+        "overall_wpm": {
+            "min": min(overall, default=0),
+            "median": round(statistics.median(overall)) if overall else 0,
+            "max": max(overall, default=0),
+        },
+        "rows": rows,
+    }
+
+
 def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, Any]:
     steps = []
     for step in content.steps:
@@ -247,6 +296,7 @@ def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, A
         "couple_minutes": round(sum(ex.minutes for ex in all_exercises)),
         "couple_minutes_quick": round(sum(ex.quick_minutes for ex in all_exercises)),
         "readability": read,
+        "pacing": reflection_pacing(content),
         "warnings": warnings,
     }
 
@@ -276,6 +326,17 @@ def format_report(report: Mapping[str, Any]) -> str:
         f"Readability: {read['measured']} pieces measured, median grade {read['median_grade']},"
         f" {len(read['above_max'])} above grade {read['max_grade']:g}"
         f" ({len(read['above_max']) - len(read['unlisted'])} listed as exceptions)",
+    ]
+    pacing = report.get("pacing")
+    if pacing:
+        rates = ", ".join(str(r) for r in pacing["speech_wpm"])
+        over = pacing["overall_wpm"]
+        lines.append(
+            f"Reflections: {pacing['reflections']} prompts with pauses,"
+            f" {pacing['paced']} paced for listening; speech at {rates} words/min,"
+            f" {over['median']} with their silences (median; {over['min']} to {over['max']})"
+        )
+    lines += [
         "",
     ]
     warnings = report["warnings"]

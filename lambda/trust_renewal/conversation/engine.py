@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
+from trust_renewal.conversation import sounds
 from trust_renewal.conversation import transitions as t
 from trust_renewal.conversation.answers import interpret
 from trust_renewal.conversation.events import Event
@@ -42,6 +43,7 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     else:
         event = interpret(state, event, content)  # bare answers, read by the open question
         state, reply = _intent(state, event, content)
+    state, reply = sounds.mention_once(state, reply, content, event.plays_sounds)
     reply = _for_who_is_here(state, reply, content)
     if reply.speech and not reply.silent:
         state = replace(state, last=reply.speech, last_reprompt=reply.reprompt)

@@ -46,6 +46,9 @@ DEFAULT: dict[str, Transition] = {
     "delete_data": t.delete_data,
     "set_reminder": t.set_reminder,
     "stop_reminders": t.stop_reminders,
+    "background_off": t.background_off,
+    "background_on": t.background_on,
+    "background_quieter": t.background_quieter,
 }
 
 _IN_EXERCISE: dict[str, Transition] = {

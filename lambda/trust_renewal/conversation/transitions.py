@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content, Exercise
 from trust_renewal.conversation import exercise as run
+from trust_renewal.conversation import sounds
 from trust_renewal.conversation.answers import CONFIRMED, clock_of, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
@@ -655,3 +656,20 @@ def set_reminder(state: State, event: Event, content: Content) -> tuple[State, R
 
 def stop_reminders(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     return state, Reply(action="delete_reminder")
+
+
+# -- background sounds (render/apla.py plays them) ---------------------------------------------------
+def _background(setting: str) -> Transition:
+    """ "Turn off / turn on the background sounds", "quieter": kept with the couple's settings."""
+
+    def background(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+        state, line = sounds.switch(state, setting)
+        return stay(state, line, content=content)
+
+    background.__name__ = f"background_{setting}"
+    return background
+
+
+background_off = _background("off")
+background_on = _background("on")
+background_quieter = _background("quieter")

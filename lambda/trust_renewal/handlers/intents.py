@@ -88,6 +88,19 @@ class FirstSpeakerHandler(IntentHandler):
 class JustMeHandler(IntentHandler):
     intent_names = ("JustMeIntent",)
     event_name = "solo"
+class BackgroundSoundsOffHandler(IntentHandler):
+    intent_names = ("BackgroundSoundsOffIntent",)
+    event_name = "background_off"
+
+
+class BackgroundSoundsOnHandler(IntentHandler):
+    intent_names = ("BackgroundSoundsOnIntent",)
+    event_name = "background_on"
+
+
+class BackgroundSoundsQuieterHandler(IntentHandler):
+    intent_names = ("BackgroundSoundsQuieterIntent",)
+    event_name = "background_quieter"
 
 
 class YesHandler(IntentHandler):

@@ -14,7 +14,9 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.content import Content, load_content
 from trust_renewal.conversation import Event, State
+from trust_renewal.device_interfaces import raw_interfaces
 from trust_renewal.handlers.time_zones import device_time_zone
+from trust_renewal.render.apla import supports_audio
 
 COUNTRY_BY_LOCALE = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 STATE_KEY = "state"  # request attribute holding the State loaded for this turn
@@ -86,8 +88,14 @@ def build_event(handler_input: HandlerInput, kind: str, name: str | None = None,
         person_id=person,
         country=COUNTRY_BY_LOCALE.get(getattr(request, "locale", None) or "en-US", "US"),
         new_session=bool(session is None or session.new),
+        plays_sounds=_plays_sounds(envelope),
         **extra,
     )
+
+
+def _plays_sounds(envelope: Any) -> bool:
+    """The device plays APL for Audio, so reflections come with background sounds."""
+    return supports_audio(raw_interfaces(envelope))
 
 
 def current_state(handler_input: HandlerInput) -> State:

@@ -12,6 +12,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from trust_renewal.handlers.adapter import respond
+from trust_renewal.handlers.can_fulfill import CanFulfillIntentHandler
 from trust_renewal.handlers.permissions import PermissionEventHandler
 from trust_renewal.handlers.reading import build_event
 from trust_renewal.handlers.reminders import ACCEPTED_KEY, consent_card, permission_answer
@@ -113,21 +114,6 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
         log.error(
             "Alexa rejected a response",
             extra={"error_type": getattr(getattr(error, "object_type", None), "value", None)},
-        )
-        return handler_input.response_builder.response
-
-
-class CanFulfillIntentHandler(AbstractRequestHandler):
-    """Name-free requests: this skill does not take them, so it answers NO."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("CanFulfillIntentRequest")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
-
-        handler_input.response_builder.set_can_fulfill_intent(
-            CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO)
         )
         return handler_input.response_builder.response
 

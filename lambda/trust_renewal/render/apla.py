@@ -33,6 +33,7 @@ from xml.sax.saxutils import escape
 from trust_renewal.content.markup import Chime, Param, Pause, Text, parse
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
+from trust_renewal.conversation.sounds import QUIET_KEY, is_calm
 from trust_renewal.render.markup import MAX_BREAK_SECONDS, fill
 from trust_renewal.render.pace import Pace, pace_of
 from trust_renewal.render.reply import line_markup, line_ssml, line_text
@@ -41,7 +42,6 @@ from trust_renewal.render.ssml import MAX_AUDIO_PER_RESPONSE, MAX_RESPONSE_BYTES
 APLA_INTERFACE = "Alexa.Presentation.APLA"
 DOCUMENT_TOKEN = "trustRenewalGuide"
 DATASOURCE = "payload"
-QUIET_KEY = "quiet"  # the quiet-turn Line (key "quiet", params seconds and who)
 MAX_AUDIO_SECONDS = 240.0
 # Speech length is only estimated (words at a calm pace), so keep a tenth of the budget spare.
 AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS * 0.9
@@ -154,15 +154,6 @@ def _join(pieces: list[str]) -> str:
         if piece:
             out += piece if not out or piece[0] in ",.;:!?" else " " + piece
     return out
-
-
-def is_calm(line: Line, content: Content) -> bool:
-    """A quiet turn, or a line that holds a pause (a reflection)."""
-    if is_quiet(line):
-        return True
-    if line.key.startswith("person:"):
-        return False
-    return any(isinstance(t, Pause) for t in parse(line_markup(line, content)[0]))
 
 
 def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | None) -> None:
@@ -292,7 +283,7 @@ def audio_directive(
     When there is one, the reply's speech is in the document, not in outputSpeech.
     """
     setting = setting if setting in SETTINGS else "on"  # an unreadable setting: the default
-    if reply.silent or reply.end_session or setting == "off":
+    if reply.silent or setting == "off":
         return None
     if not supports_audio(supported_interfaces):
         return None
