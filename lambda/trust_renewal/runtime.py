@@ -9,8 +9,9 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 
+from trust_renewal.admission import admit
 from trust_renewal.config import Config
-from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_skill_id, with_context
+from trust_renewal.envelope_checks import RejectedRequest
 
 log = logging.getLogger(__name__)
 
@@ -43,25 +44,16 @@ _SAMPLE_LAUNCH: dict[str, Any] = {
 }
 
 
-def merge_progress(stored: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
-    """How two devices' saves of one couple combine (see conversation.state.merge_persisted)."""
-    from trust_renewal.content import load_content
-    from trust_renewal.conversation.state import merge_persisted
-
-    path = tuple(ex.id for ex in load_content().path)
-    return merge_persisted(stored, ours, path)
-
-
 def build_store(config: Config) -> AbstractPersistenceAdapter:
     """The persistence adapter the configuration names (imported only when chosen)."""
     if config.store == "dynamodb":
         from trust_renewal.storage.dynamodb import DynamoDbStore
 
-        return DynamoDbStore(config.table_name or "", region=config.aws_region, merge=merge_progress)
+        return DynamoDbStore(config.table_name or "", region=config.aws_region)
     if config.store == "sqlite":
         from trust_renewal.storage.sqlite import SqliteStore
 
-        return SqliteStore(config.sqlite_path, merge=merge_progress)
+        return SqliteStore(config.sqlite_path)
     from trust_renewal.storage.memory import MemoryStore
 
     return MemoryStore()
@@ -144,19 +136,11 @@ class SkillRuntime:
 
     def handle(self, event: Any) -> dict[str, Any]:
         """Answer one envelope: a response envelope, or ``{"error": ...}`` if refused."""
+        skill = self.skill
         try:
-            check_shape(event)
-            check_skill_id(event, self.config.skill_id)
+            admitted = admit(event, self.config.skill_id, skill.serializer)
         except RejectedRequest as exc:
             log.warning("request refused", extra={"reason": exc.reason})
             return rejection(exc.reason, exc.status)
-        from ask_sdk_model import RequestEnvelope
-
-        skill = self.skill
-        try:
-            envelope = skill.serializer.deserialize(json.dumps(with_context(event)), RequestEnvelope)
-        except Exception as exc:  # the SDK raises several types for bad shapes
-            log.warning("request refused", extra={"reason": "envelope does not deserialize"})
-            return rejection(f"the envelope does not match Alexa's request format ({type(exc).__name__})")
-        response = skill.invoke(request_envelope=envelope, context=None)
+        response = skill.invoke(request_envelope=admitted.request_envelope, context=None)
         return skill.serializer.serialize(response)

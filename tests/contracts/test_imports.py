@@ -21,7 +21,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "render": (("render",), ("base", "content", "conversation", "render")),
     "storage": (("storage",), ("base", "storage")),
     "models": (("interaction_models",), ("base", "content", "models")),
-    "envelopes": (("envelopes", "envelope_checks", "device_interfaces"), ("base", "envelopes")),
+    "envelopes": (("envelopes", "envelope_checks", "device_interfaces", "admission"), ("base", "envelopes")),
     "handlers": (
         ("handlers",),
         ("base", "content", "conversation", "render", "storage", "envelopes", "handlers"),
