@@ -11,7 +11,7 @@ from ask_sdk_core.skill import CustomSkill
 
 from trust_renewal.admission import admit
 from trust_renewal.config import Config
-from trust_renewal.envelope_checks import RejectedRequest
+from trust_renewal.envelope_checks import RejectedRequest, UnhandledRequest
 
 log = logging.getLogger(__name__)
 
@@ -44,28 +44,24 @@ _SAMPLE_LAUNCH: dict[str, Any] = {
 }
 
 
-def merge_progress(stored: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
-    """How two devices' saves of one couple combine (see conversation.state.merge_persisted)."""
-    from trust_renewal.content import load_content
-    from trust_renewal.conversation.state import merge_persisted
-
-    path = tuple(ex.id for ex in load_content().path)
-    return merge_persisted(stored, ours, path)
-
-
 def build_store(config: Config) -> AbstractPersistenceAdapter:
     """The persistence adapter the configuration names (imported only when chosen)."""
     if config.store == "dynamodb":
         from trust_renewal.storage.dynamodb import DynamoDbStore
 
-        return DynamoDbStore(config.table_name or "", region=config.aws_region, merge=merge_progress)
+        return DynamoDbStore(config.table_name or "", region=config.aws_region)
     if config.store == "sqlite":
         from trust_renewal.storage.sqlite import SqliteStore
 
-        return SqliteStore(config.sqlite_path, merge=merge_progress)
+        return SqliteStore(config.sqlite_path)
     from trust_renewal.storage.memory import MemoryStore
 
     return MemoryStore()
+
+
+def empty_response() -> dict[str, Any]:
+    """A valid Alexa response that says and does nothing."""
+    return {"version": "1.0", "response": {}}
 
 
 def rejection(reason: str, status: int = 400) -> dict[str, Any]:
@@ -148,8 +144,14 @@ class SkillRuntime:
         skill = self.skill
         try:
             admitted = admit(event, self.config.skill_id, skill.serializer)
+        except UnhandledRequest as exc:
+            log.info("request not handled", extra={"reason": exc.reason})
+            return empty_response()
         except RejectedRequest as exc:
             log.warning("request refused", extra={"reason": exc.reason})
             return rejection(exc.reason, exc.status)
-        response = skill.invoke(request_envelope=admitted.request_envelope, context=None)
+        from trust_renewal.alexa_api import request_budget
+
+        with request_budget():  # this request's Alexa API calls, together, stay well inside 8 s
+            response = skill.invoke(request_envelope=admitted.request_envelope, context=None)
         return skill.serializer.serialize(response)
