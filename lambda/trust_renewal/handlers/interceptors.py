@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 APLA_DOCUMENT = "Alexa.Presentation.APLA.RenderDocument"
 # Session attribute keys.
 S_STATE, S_SYNC, S_TZ = "state", "sync", "tz"
+# Every session attribute this skill writes: anything else that comes back was not
+# ours and is dropped (a new session key must be added here).
+SESSION_KEYS = frozenset({S_STATE, S_SYNC, S_TZ})
 # Request attribute keys: the state as this turn began, and the session's storage bookkeeping.
 BEFORE_KEY, SYNC_KEY = "state_before", "sync"
 _SESSION_TYPES = (
@@ -222,6 +225,8 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         session = session_of(handler_input)
         content = content_for(handler_input)
         carried = None
+        for key in set(session) - SESSION_KEYS:
+            session.pop(key)  # not written by this skill: never used, never echoed back
         try:
             carried = _session_state(session, content)
         except InvalidState as exc:
