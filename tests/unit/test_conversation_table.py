@@ -22,6 +22,7 @@ SLOTS = {
     "solo": {"firstName": "Sam"},
     "go_to_step": {"stepNumber": "3"},
     "set_reminder": {"time": "20:00"},
+    "roles_hurt": {"hurtName": "Maya"},
 }
 WHO = {
     "two names": State(welcomed=True, names=("Maya", "Jordan")),
@@ -72,6 +73,7 @@ def situations(content, base: State) -> dict[Situation, State]:
     found[S.LISTENER_TURN] = _run(content, found[S.SPEAKER_TURN], "next")
     if len(base.names) == 2:
         found[S.ASK_WHICH_PARTNER] = _run(content, base, "set_names")
+        found[S.ASK_ROLES] = _run(content, base, "roles_change")
     return found
 
 
@@ -83,6 +85,7 @@ ENDINGS: dict[Situation, tuple[str, ...]] = {
     S.CONFIRM_START_OVER: ("start_over.confirm",),
     S.CONFIRM_DELETE: ("delete.confirm",),
     S.ASK_WHICH_PARTNER: ("names.which",),
+    S.ASK_ROLES: ("roles.ask", "roles.which_name"),
     S.PROMPT: ("cue.next",),
     S.REFLECTION: ("cue.next",),
     S.SPEAKER_TURN: ("turn.finished",),
@@ -95,7 +98,7 @@ ENDINGS: dict[Situation, tuple[str, ...]] = {
 FAMILY = {
     S.HOME: "home", S.PAUSED: "home", S.SAFETY: "home", S.OFFER_BEGIN: "offer", S.OFFER_RESUME: "offer",
     S.CONFIRM_START_OVER: "confirm", S.CONFIRM_DELETE: "confirm", S.ASK_WHICH_PARTNER: "confirm",
-    S.PROMPT: "exercise", S.REFLECTION: "exercise", S.SPEAKER_TURN: "turn", S.LISTENER_TURN: "turn",
+    S.ASK_ROLES: "roles", S.PROMPT: "exercise", S.REFLECTION: "exercise", S.SPEAKER_TURN: "turn", S.LISTENER_TURN: "turn",
     S.CHECKIN: "checkin", S.COMPLETE: "complete",
 }  # fmt: skip
 

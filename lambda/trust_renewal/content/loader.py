@@ -22,14 +22,17 @@ from trust_renewal.content.markup import MarkupError, parse
 from trust_renewal.content.model import (
     AUDIENCES,
     KINDS,
+    REFLECTION_FOR,
+    ROLES,
     CheckIn,
     Content,
     CrisisLine,
     Exercise,
     Prompt,
     Step,
+    Variant,
 )
-from trust_renewal.content.rules import PROGRAM_PARAMS, PROMPTS_PER_EXERCISE, exercise_seconds
+from trust_renewal.content.rules import PROGRAM_PARAMS, ROLE_PARAMS, PROMPTS_PER_EXERCISE, exercise_seconds
 from trust_renewal.spelling import respell
 
 DEFAULT_LOCALE = "en-US"
@@ -39,9 +42,13 @@ STEP_FIELDS = frozenset(
     {"id", "number", "title", "purpose", "topics", "intro", "reflection", "exercises"}
 )
 EXERCISE_FIELDS = frozenset(
-    {"id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing", "pace"}
-)
-PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns", "speak_minutes"})
+    {
+        "id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing",
+        "pace", "for", "counterpart",
+    }
+)  # fmt: skip
+PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns", "speak_minutes", "variants", "hurt_says_back"})
+VARIANT_FIELDS = frozenset({"for", "say", "card"})
 DEFAULT_SPEAK_MINUTES = 2
 CHECKIN_FIELDS = frozenset({"id", "say", "card"})
 CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources"})
@@ -162,9 +169,27 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
             speak = DEFAULT_SPEAK_MINUTES
         elif "speak_minutes" in p and not turns:
             check.problems.append(f"{pw}: speak_minutes only means something on a turn prompt")
+        variants = _variants(p.get("variants", []), check, pw)
         prompts.append(
-            Prompt(say=say, card=card, quick=quick_flag, turns=turns, speak_minutes=speak)
+            Prompt(
+                say=say,
+                card=card,
+                quick=quick_flag,
+                turns=turns,
+                speak_minutes=speak,
+                variants=variants,
+                hurt_says_back=p.get("hurt_says_back", True) is not False,
+            )
         )
+    for_ = raw.get("for", "")
+    if audience == "one" and for_ not in REFLECTION_FOR:
+        check.problems.append(f"{where}: 'for' should say whom it is for: {', '.join(REFLECTION_FOR)}")
+    elif audience != "one" and for_:
+        check.problems.append(f"{where}: 'for' only belongs on an exercise for one partner")
+    counterpart = raw.get("counterpart", "")
+    if not isinstance(counterpart, str):
+        check.problems.append(f"{where}: 'counterpart' is an exercise id")
+        counterpart = ""
     if not 1 <= len(prompts) <= MAX_PROMPTS:
         check.problems.append(f"{where}: has {len(prompts)} prompts, expected 1 to {MAX_PROMPTS}")
     exercise = Exercise(
@@ -183,10 +208,33 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
             check.need(raw, "closing", str, where), f"{where} closing", PROGRAM_PARAMS
         ),
         pace=pace,
+        for_=for_ if isinstance(for_, str) else "",
+        counterpart=counterpart,
     )
     if len(check.problems) == found_before:  # timings only mean something on sound data
         _check_durations(exercise, check, where)
     return exercise
+
+
+def _variants(raw: Any, check: _Checker, where: str) -> tuple[Variant, ...]:
+    """A prompt's role-specific wordings (``for: hurt`` / ``for: caused``), at most one per role."""
+    if not isinstance(raw, list):
+        check.problems.append(f"{where}: 'variants' is a list")
+        return ()
+    found: list[Variant] = []
+    for v in raw:
+        vw = f"{where} variant"
+        check.known_fields(v, VARIANT_FIELDS, vw)
+        if not isinstance(v, dict):
+            continue
+        role = v.get("for")
+        if role not in ROLES or any(x.role == role for x in found):
+            check.problems.append(f"{vw}: 'for' should be one of {', '.join(ROLES)}, once each")
+            continue
+        say = check.markup(check.need(v, "say", str, vw), vw, ROLE_PARAMS)
+        card = check.plain(check.need(v, "card", str, vw), vw)
+        found.append(Variant(role=role, say=say, card=card))
+    return tuple(sorted(found, key=lambda x: ROLES.index(x.role)))
 
 
 def _check_durations(exercise: Exercise, check: _Checker, where: str) -> None:
@@ -283,7 +331,9 @@ def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
 
 
 # Keys whose values are identifiers or slot synonyms, never respelled.
-_NOT_PROSE = frozenset({"id", "kind", "audience", "topics", "source", "sources", "pace"})
+_NOT_PROSE = frozenset(
+    {"id", "kind", "audience", "topics", "source", "sources", "pace", "for", "counterpart"}
+)
 
 
 def _overlay_spelling(overlay: Traversable | None) -> dict[str, str]:

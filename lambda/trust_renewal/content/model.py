@@ -14,6 +14,23 @@ KINDS = (
     "solo_reflection",
 )
 AUDIENCES = ("together", "one")
+# Roles a prompt variant (or a reflection for one partner) is written for (issue 16).
+ROLES = ("caused", "hurt")
+REFLECTION_FOR = ("hurt", "caused", "either")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A prompt's wording for one role, used only when the couple told who was hurt.
+
+    On a prompt both hear, the variants present replace the shared wording, the
+    partner who caused the hurt's first; on a turn prompt, the speaker's role picks.
+    ``{hurt}`` and ``{caused}`` are the partners' names.
+    """
+
+    role: str
+    say: str
+    card: str
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,13 @@ class Prompt:
     # Turn prompts: about how long each speaker talks (whole minutes, 1 to 3) while
     # the skill stays quiet with the microphone closed.
     speak_minutes: int = 2
+    variants: tuple[Variant, ...] = ()  # role-specific wordings; the shared one is the fallback
+    # With roles known, may the partner who was hurt be asked to say back the other's turn?
+    # Not where the apology is made: they are never asked to validate the apologizer there.
+    hurt_says_back: bool = True
+
+    def variant(self, role: str) -> Variant | None:
+        return next((v for v in self.variants if v.role == role), None)
 
 
 @dataclass(frozen=True)
@@ -42,6 +66,10 @@ class Exercise:
     prompts: tuple[Prompt, ...]
     closing: str
     pace: str = ""  # how Alexa paces its prompts (render.pace); empty: the kind's pace
+    # A reflection for one partner: whom it is for ("hurt", "caused", "either"), and
+    # the other partner's own reflection, offered alongside when roles are known.
+    for_: str = ""
+    counterpart: str = ""
 
     def prompt_indexes(self, quick: bool) -> tuple[int, ...]:
         """Which prompts to speak, in order, for the full or the quick version."""

@@ -47,6 +47,8 @@ NEAR_DUPLICATE = 0.9
 # Placeholders program text may use; the renderer fills them. Turn prompts name both.
 PROGRAM_PARAMS = frozenset({"speaker", "listener", "first", "second"})
 TURN_PARAMS = frozenset({"speaker", "listener"})
+# Role-specific wordings may also name the partner who was hurt and the one who caused it.
+ROLE_PARAMS = PROGRAM_PARAMS | {"hurt", "caused"}
 
 
 def exercise_seconds(exercise: Exercise, quick: bool, with_turns: bool = False) -> float:

@@ -14,7 +14,8 @@ here, before the intent's handler runs. Rules, in order:
 - while a step is asked, an o'clock time from one to the last step is that step;
 - a name said alone counts only as the answer to "what are your names?", and then
   it is a name even if Alexa filed it as an unknown step topic;
-- while "in the morning or in the evening?" is asked, the answer settles a.m./p.m.
+- while "in the morning or in the evening?" is asked, the answer settles a.m./p.m.;
+- while "which of you was hurt?" is asked, one name said alone is that partner.
 
 The open question is the last line the skill said (``State.last``), so nothing new
 is stored: a question is open until the skill says something else.
@@ -36,6 +37,8 @@ ASKING = {
     "phrase:names.which": "names",  # "which of you is Sam?" is answered with a name
     "phrase:reminder.which_time": "time",
     "phrase:reminder.am_or_pm": "am_or_pm",
+    "phrase:roles.ask": "roles",  # "which of you was hurt?": a name, both, or skip
+    "phrase:roles.which_name": "roles",
 }
 ALONE = "nameAlone"  # SetNamesIntent's slot for a name said on its own
 CONFIRMED = "time_confirmed"  # slot the conversation adds once a.m./p.m. is settled
@@ -139,6 +142,8 @@ def _names(event: Event, slots: dict[str, str], asked: str | None, content: Cont
         if asked in ("time", "am_or_pm") and 1 <= number <= 23:
             return _as(event, "set_reminder", time=f"{number:02d}:00")
         return _as(event, "go_to_step", stepNumber=str(number))
+    if asked == "roles" and slots.get(ALONE):
+        return _as(event, "roles_hurt", hurtName=slots[ALONE])  # "Maya": the partner who was hurt
     if slots.get(ALONE):
         if asked != "names":
             return _as(event, "fallback")  # a lone word, not an answer to anything asked

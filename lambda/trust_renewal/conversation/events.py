@@ -43,6 +43,11 @@ INTENTS = frozenset(
         "whose_turn",
         "first_speaker",
         "solo",
+        # Roles (issue 16): who was hurt, both, change or clear.
+        "roles_hurt",
+        "roles_mutual",
+        "roles_change",
+        "roles_clear",
     }
 )
 

@@ -57,6 +57,50 @@ def turn_people(state: State) -> tuple[str, str]:
     return (a, b) if state.turn < 2 else (b, a)
 
 
+# -- roles (issue 16): each partner's own wording where the task differs ----------------
+def roles_known(state: State) -> bool:
+    """The couple said which of them was hurt (not "both", not skipped), and both are named."""
+    return state.hurt in ("0", "1") and len(state.names) == 2 and not state.solo
+
+
+def role_of(state: State, partner: int) -> str | None:
+    if not roles_known(state):
+        return None
+    return "hurt" if int(state.hurt or 0) == partner else "caused"
+
+
+def role_names(state: State) -> dict[str, str]:
+    """{hurt: name, caused: name} for role wordings (empty when roles are not known)."""
+    if not roles_known(state):
+        return {}
+    hurt = int(state.hurt or 0)
+    return {"hurt": state.names[hurt], "caused": state.names[1 - hurt]}
+
+
+def prompt_refs(state: State, exercise: Exercise, index: int, kind: str = "prompt") -> tuple[Line, ...]:
+    """A prompt both partners hear: each role's own wording when known, else the shared one."""
+    prompt = exercise.prompts[index]
+    if roles_known(state) and prompt.variants:
+        names = role_names(state)
+        return tuple(ref(f"{kind}:{exercise.id}:{index}:{v.role}", **names) for v in prompt.variants)
+    return (ref(f"{kind}:{exercise.id}:{index}"),)
+
+
+def _speaking(state: State, stage: int) -> int:
+    """The partner index who talks at a turn stage (speaker at 0 and 2, the one saying back at 1 and 3)."""
+    first = first_speaker(state)
+    return first if stage in (0, 3) else 1 - first
+
+
+def hurt_would_say_back(state: State, prompt: Prompt, stage: int) -> bool:
+    """Where roles matter, the partner who was hurt is never asked to say back the other's words."""
+    return (
+        stage % 2 == 1
+        and not prompt.hurt_says_back
+        and role_of(state, _speaking(state, stage)) == "hurt"
+    )
+
+
 def situation_at(state: State, content: Content) -> Situation:
     """The situation the state's position in an exercise stands for."""
     exercise = content.exercise(state.exercise_id or "")
@@ -65,8 +109,8 @@ def situation_at(state: State, content: Content) -> Situation:
     return Situation.REFLECTION if exercise.kind == "guided_reflection" else Situation.PROMPT
 
 
-def _prompt_card(exercise: Exercise, index: int) -> Card:
-    return Card(title=ref(f"title:{exercise.id}"), body=(ref(f"card:{exercise.id}:{index}"),))
+def _prompt_card(state: State, exercise: Exercise, index: int) -> Card:
+    return Card(title=ref(f"title:{exercise.id}"), body=prompt_refs(state, exercise, index, "card"))
 
 
 def quiet_line(seconds: int, who: str) -> Line:
@@ -91,7 +135,13 @@ def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> 
     if state.turn % 2 == 0:
         if state.turn == 2:
             lines.append(say(_wording("handoff.switch", first_time, state.prompt), speaker=speaker))
-        lines.append(ref(f"prompt:{exercise.id}:{index}", speaker=speaker, listener=listener))
+        role = role_of(state, _speaking(state, state.turn))
+        if role and prompt.variant(role):
+            # The speaker's own task where it differs (the apology: who apologizes, who was hurt).
+            key = f"prompt:{exercise.id}:{index}:{role}"
+            lines.append(ref(key, speaker=speaker, listener=listener, **role_names(state)))
+        else:
+            lines.append(ref(f"prompt:{exercise.id}:{index}", speaker=speaker, listener=listener))
         minutes = prompt.speak_minutes
         lines.append(
             say(
@@ -125,7 +175,7 @@ def speak_position(state: State, content: Content, lead: tuple[Line, ...] = ()) 
     lines = list(lead)
     state = replace(state, situation=situation_at(state, content), turn_over=False)
     if not prompt.turns:
-        lines += [ref(f"prompt:{exercise.id}:{index}"), say("cue.next")]
+        lines += [*prompt_refs(state, exercise, index), say("cue.next")]
         reprompt = (say("reprompt.exercise"),)
     else:
         if state.turn == 0 and not state.names and not state.told_partner_one:
@@ -134,7 +184,7 @@ def speak_position(state: State, content: Content, lead: tuple[Line, ...] = ()) 
             state = replace(state, told_partner_one=True)
         lines += turn_lines(state, exercise, index, prompt)
         reprompt = (say("reprompt.turn"),)
-    return state, Reply(speech=tuple(lines), reprompt=reprompt, card=_prompt_card(exercise, index))
+    return state, Reply(speech=tuple(lines), reprompt=reprompt, card=_prompt_card(state, exercise, index))
 
 
 def more_time(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
@@ -206,7 +256,11 @@ def advance(state: State, content: Content, today: str) -> tuple[State, Reply]:
     exercise = content.exercise(state.exercise_id or "")
     prompt = exercise.prompts[prompt_index(state, exercise)]
     if prompt.turns and state.turn < 3:
-        return speak_position(replace(state, turn=state.turn + 1), content)
+        stage = state.turn + 1
+        if hurt_would_say_back(state, prompt, stage):
+            stage += 1
+        if stage <= 3:
+            return speak_position(replace(state, turn=stage), content)
     if state.prompt + 1 < run_length(state, exercise):
         return speak_position(replace(state, prompt=state.prompt + 1, turn=0), content)
     return finish(state, content, today)
@@ -253,6 +307,9 @@ def offer_lines(state: State, content: Content, exercise: Exercise, key: str) ->
     """Offer an exercise; one for each partner alone is never called the couple's exercise."""
     step = content.step_of(exercise.id)
     if exercise.audience == "one" and not state.solo:
+        named = _offer_by_name(state, content, exercise)
+        if named:
+            return named
         key = "offer.own_time"
     return [
         say(
@@ -263,6 +320,29 @@ def offer_lines(state: State, content: Content, exercise: Exercise, key: str) ->
             minutes=_minutes(exercise.minutes),
         )
     ]
+
+
+def _offer_by_name(state: State, content: Content, exercise: Exercise) -> list[Line]:
+    """A reflection for one role, offered to that partner by name, with the other's counterpart."""
+    names = role_names(state)
+    if exercise.for_ not in ("hurt", "caused") or not names:
+        return []
+    step = content.step_of(exercise.id)
+    other = "caused" if exercise.for_ == "hurt" else "hurt"
+    lines = [
+        say(
+            "offer.own_time_named",
+            name=names[exercise.for_],
+            title=exercise.title,
+            step_number=step.number,
+            minutes=_minutes(exercise.minutes),
+        )
+    ]
+    counterpart = content.exercises_by_id.get(exercise.counterpart)
+    if counterpart is not None:
+        lines.append(say("offer.counterpart", name=names[other], title=counterpart.title))
+    lines.append(say("offer.hear_now", name=names[exercise.for_]))
+    return lines
 
 
 def _minutes(value: float) -> str:

@@ -12,6 +12,7 @@ class Situation(StrEnum):
     CONFIRM_START_OVER = "confirm_start_over"
     CONFIRM_DELETE = "confirm_delete"
     ASK_WHICH_PARTNER = "ask_which_partner"  # "call me Sam" with two names set
+    ASK_ROLES = "ask_roles"  # "Some exercises go better when I know who was hurt…"
     PROMPT = "prompt"  # a prompt both partners answer together
     REFLECTION = "reflection"  # a guided reflection: the couple only listens
     SPEAKER_TURN = "speaker_turn"  # one partner speaks, the microphone closed

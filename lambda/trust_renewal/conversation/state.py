@@ -51,6 +51,11 @@ class State:
     turn_over: bool = False
     solo: bool = False
     told_partner_one: bool = False
+    # Roles (issue 16), kept like names and deleted with them: the index of the
+    # partner who was hurt ("0" or "1"), "both" when they hurt each other, None
+    # when not told; and whether the one gentle question was asked.
+    hurt: str | None = None
+    roles_asked: bool = False
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
     offer_target: str | None = None  # the exercise an offer is about (or a name to place)
@@ -125,6 +130,7 @@ MAX_ITEMS = 500
 MAX_NUMBER = 10**9
 MAX_LINES = 24
 TURN_STAGES = 4
+HURT_VALUES = ("0", "1", "both")
 
 
 def _text(value: Any) -> str:
@@ -166,6 +172,8 @@ def field_value(name: str, default: Any, value: Any) -> Any:
         return tuple(people)
     if name == "situation":
         return Situation(value)
+    if name == "hurt" and value not in (None, *HURT_VALUES):
+        raise ValueError("a role is a partner index or both")
     if name == "first_speaker" and value not in (0, 1):
         raise ValueError("a partner index is 0 or 1")
     if name == "turn" and value not in range(TURN_STAGES):

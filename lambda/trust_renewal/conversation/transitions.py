@@ -40,6 +40,7 @@ FAMILY: dict[Situation, str] = {
     S.CONFIRM_START_OVER: "confirm",
     S.CONFIRM_DELETE: "confirm",
     S.ASK_WHICH_PARTNER: "confirm",
+    S.ASK_ROLES: "roles",
     S.PROMPT: "exercise",
     S.REFLECTION: "exercise",
     S.SPEAKER_TURN: "turn",
@@ -170,6 +171,9 @@ def resume_here(state: State, event: Event, content: Content) -> tuple[State, Re
 
 def decline_begin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     exercise = content.exercises_by_id.get(state.offer_target or "")
+    if exercise is not None and exercise.audience == "one" and not state.solo and run.roles_known(state):
+        # A reflection for one partner never holds up the couple's path: on to what comes next.
+        return skip(state, event, content)
     title = exercise.title if exercise else ""
     return _home(state), Reply(speech=(say("no.later", title=title),), end_session=True)
 
@@ -218,6 +222,11 @@ def no_nothing(state: State, event: Event, content: Content) -> tuple[State, Rep
 
 
 def no_rush(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    exercise = content.exercises_by_id.get(state.exercise_id or "")
+    if exercise is not None and state.situation == S.PROMPT and run.roles_known(state):
+        if exercise.prompts[prompt_index(state, exercise)].variant("hurt"):
+            # "Not yet" where the partner who was hurt may pass: on, without comment.
+            return run.advance(state, content, event.today)
     return stay(state, say("no.in_exercise"), content=content)
 
 
@@ -576,6 +585,8 @@ def set_names(state: State, event: Event, content: Content) -> tuple[State, Repl
         if len(names) == 2
         else say("names.one", first=names[0])
     )
+    if roles_question_due(state):
+        return ask_roles(state, event, content, line)
     return _after_names(state, event, content, line)
 
 
@@ -673,3 +684,95 @@ def _background(setting: str) -> Transition:
 background_off = _background("off")
 background_on = _background("on")
 background_quieter = _background("quieter")
+
+
+# -- roles: who was hurt (issue 16) ---------------------------------------------------------------
+# Roles are optional and asked once, after the names, outside an exercise. They
+# are kept as a partner index, so a renamed partner keeps their role, and the
+# skill only ever speaks of "the partner who was hurt", never of what was done.
+def roles_question_due(state: State) -> bool:
+    return (
+        len(state.names) == 2
+        and not state.solo
+        and not state.roles_asked
+        and state.situation not in IN_EXERCISE
+        and state.situation != S.ASK_WHICH_PARTNER
+    )
+
+
+def ask_roles(state: State, event: Event, content: Content, lead: Line | None = None) -> tuple[State, Reply]:
+    """ "Some exercises go better when I know who was hurt…": once, gently, skippable."""
+    if len(state.names) < 2 or state.solo:
+        return stay(state, say("roles.need_names"), content=content)
+    state = replace(state, situation=S.ASK_ROLES, roles_asked=True)
+    first, second = state.names[:2]
+    ask = say("roles.ask", first=first, second=second)
+    return state, Reply(speech=(*((lead,) if lead else ()), ask), reprompt=(say("reprompt.roles"),))
+
+
+def _after_roles(state: State, event: Event, content: Content, line: Line) -> tuple[State, Reply]:
+    """Back to the program once the roles question is settled; elsewhere, just the answer."""
+    if state.situation == S.ASK_ROLES:
+        state = replace(state, situation=S.HOME, offer_target=None)
+        if mid_exercise(state, content):
+            return offer_resume(state, event, content, (line,))
+        return offer_today(state, event, content, (line,))
+    return stay(state, line, content=content)
+
+
+def set_roles(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "Maya was hurt", "Jordan caused the hurt": kept as the hurt partner's index."""
+    if len(state.names) < 2 or state.solo:
+        return stay(state, say("roles.need_names"), content=content)
+    names = list(state.names[:2])
+    hurt = _clean_name(event.slots.get("hurtName"))
+    caused = _clean_name(event.slots.get("causedName"))
+    index = None
+    if hurt in names:
+        index = names.index(hurt)
+    elif caused in names:
+        index = 1 - names.index(caused)
+    if index is None:
+        # A name that is not one of theirs: ask again with their names, never guess.
+        state = replace(state, situation=S.ASK_ROLES, roles_asked=True)
+        line = say("roles.which_name", first=names[0], second=names[1])
+        return state, Reply(speech=(line,), reprompt=(say("reprompt.roles"),))
+    state = replace(state, hurt=str(index), roles_asked=True)
+    return _after_roles(state, event, content, say("roles.set", hurt=names[index], caused=names[1 - index]))
+
+
+def roles_mutual(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "We both hurt each other": every exercise keeps its shared wording."""
+    if len(state.names) < 2 or state.solo:
+        return stay(state, say("roles.need_names"), content=content)
+    state = replace(state, hurt="both", roles_asked=True)
+    return _after_roles(state, event, content, say("roles.mutual"))
+
+
+def roles_skip(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "Skip": no roles, no comment, on with the program."""
+    return _after_roles(replace(state, roles_asked=True), event, content, say("roles.skipped"))
+
+
+def roles_change(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "Change who was hurt": the question again (inside an exercise, the answer takes effect at once)."""
+    if state.situation in IN_EXERCISE or len(state.names) < 2 or state.solo:
+        if len(state.names) < 2 or state.solo:
+            return stay(state, say("roles.need_names"), content=content)
+        return stay(state, say("roles.change_here", first=state.names[0]), content=content)
+    return ask_roles(state, event, content)
+
+
+def roles_clear(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "Forget who was hurt": back to the shared wording everywhere; never asked again."""
+    if state.solo:
+        return stay(state, say("roles.need_names"), content=content)
+    state = replace(state, hurt=None, roles_asked=True)
+    return _after_roles(state, event, content, say("roles.cleared"))
+
+
+def roles_unclear(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """A yes, or something else, while the roles question is open: the question again, plainly."""
+    first, second = (*state.names, "", "")[:2]
+    return state, Reply(speech=(say("roles.which_name", first=first, second=second),),
+                        reprompt=(say("reprompt.roles"),))

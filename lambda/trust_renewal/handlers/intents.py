@@ -88,6 +88,27 @@ class FirstSpeakerHandler(IntentHandler):
 class JustMeHandler(IntentHandler):
     intent_names = ("JustMeIntent",)
     event_name = "solo"
+
+
+class RolesHurtHandler(IntentHandler):
+    intent_names = ("RolesHurtIntent",)
+    event_name = "roles_hurt"
+
+
+class RolesMutualHandler(IntentHandler):
+    intent_names = ("RolesMutualIntent",)
+    event_name = "roles_mutual"
+
+
+class RolesChangeHandler(IntentHandler):
+    intent_names = ("RolesChangeIntent",)
+    event_name = "roles_change"
+
+
+class RolesClearHandler(IntentHandler):
+    intent_names = ("RolesClearIntent",)
+    event_name = "roles_clear"
+
 class BackgroundSoundsOffHandler(IntentHandler):
     intent_names = ("BackgroundSoundsOffIntent",)
     event_name = "background_off"

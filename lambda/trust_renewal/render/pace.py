@@ -55,7 +55,8 @@ def pace_of(line: Line, content: Content, locale: str = "en-US") -> Pace | None:
     kind, _, rest = line.key.partition(":")
     if kind != "prompt":
         return None
-    exercise_id, _, index = rest.rpartition(":")
+    exercise_id, _, index = rest.partition(":")
+    index = index.partition(":")[0]  # a role's own wording ("…:3:hurt") keeps its prompt's pace
     exercise = content.exercises_by_id.get(exercise_id)
     if exercise is None or not index.isdigit():
         return None

@@ -47,10 +47,15 @@ def _source(line: Line, content: Content) -> str:
         return exercise.closing
     if kind == "title":
         return exercise.title
-    if kind == "prompt":
-        return exercise.prompts[int(index)].say
-    if kind == "card":
-        return exercise.prompts[int(index)].card
+    if kind in ("prompt", "card"):
+        # "<exercise>:<index>" or, for a role's own wording, "<exercise>:<index>:<role>".
+        number, _, role = index.partition(":")
+        prompt = exercise.prompts[int(number)]
+        variant = prompt.variant(role) if role else None
+        if role and variant is None:
+            raise KeyError(f"no {role!r} wording for {line.key!r}")
+        source = variant or prompt
+        return source.say if kind == "prompt" else source.card
     raise KeyError(f"unknown line key {line.key!r}")
 
 
