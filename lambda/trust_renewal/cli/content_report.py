@@ -25,6 +25,7 @@ from trust_renewal.content.rules import (
     MIN_WORDS_FOR_GRADE,
     exercise_seconds,
     program_warnings,
+    role_prompts,
 )
 
 if TYPE_CHECKING:
@@ -32,12 +33,15 @@ if TYPE_CHECKING:
 
 # Names the renderer may put in a turn prompt: real names, or none given.
 SAMPLE_PARAMS = (
-    {"speaker": "Maya", "listener": "Jordan", "first": "Maya", "second": "Jordan"},
+    {"speaker": "Maya", "listener": "Jordan", "first": "Maya", "second": "Jordan", "hurt": "Maya",
+     "caused": "Jordan"},
     {
         "speaker": "partner one",
         "listener": "partner two",
         "first": "partner one",
         "second": "partner two",
+        "hurt": "partner one",
+        "caused": "partner two",
     },
 )
 EXCEPTIONS_FILE = "readability_exceptions.json"
@@ -110,6 +114,8 @@ def exercise_pieces(exercise: Exercise) -> Iterator[Piece]:
     yield Piece(f"{exercise.id}:intro", exercise.intro, True)
     for i, prompt in enumerate(exercise.prompts, start=1):
         yield Piece(f"{exercise.id}:prompt-{i}", prompt.say, True)
+        for variant in prompt.variants:  # a role's own wording (issue 16)
+            yield Piece(f"{exercise.id}:prompt-{i}:{variant.role}", variant.say, True)
     yield Piece(f"{exercise.id}:closing", exercise.closing, True)
 
 
@@ -266,6 +272,8 @@ def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, A
                 else None,
                 "spoken_minutes": round(spoken / 60, 1),
                 "couple_minutes": round(sum(ex.minutes for ex in step.path), 1),
+                # Prompts with a wording of their own for the partner who was hurt or who caused it.
+                "role_prompts": role_prompts(content)[step.number],
             }
         )
     all_exercises = [ex for step in content.steps for ex in step.path]
@@ -303,12 +311,15 @@ def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, A
 
 def format_report(report: Mapping[str, Any]) -> str:
     lines = [f"Trust Renewal content ({report.get('locale', '')})", ""]
-    lines.append(f"{'step':>4}  {'title':<38} {'ex':>3}  {'spoken':>6}  {'couple':>6}  kinds")
+    lines.append(
+        f"{'step':>4}  {'title':<38} {'ex':>3}  {'spoken':>6}  {'couple':>6}  {'roles':>5}  kinds"
+    )
     for step in report["steps"]:
         kinds = ", ".join(f"{k} {n}" for k, n in step["kinds"].items())
         lines.append(
             f"{step['number']:>4}  {step['title'][:38]:<38} {step['exercises']:>3}"
-            f"  {step['spoken_minutes']:>6}  {step['couple_minutes']:>6}  {kinds}"
+            f"  {step['spoken_minutes']:>6}  {step['couple_minutes']:>6}"
+            f"  {step.get('role_prompts', 0):>5}  {kinds}"
         )
     kinds = ", ".join(f"{k} {n}" for k, n in report["kinds"].items())
     read = report["readability"]

@@ -159,6 +159,72 @@ def _repeat_warnings(content: Content) -> Iterator[str]:
                 yield f"{where_b} nearly repeats {where_a}"
 
 
+# -- roles (issue 16): the partner who was hurt and the partner who caused the hurt ----------
+# The exercises where the apology is made: there, with roles known, every prompt
+# gives each partner their own task, and the partner who was hurt is never asked
+# to mirror, validate or praise the one who apologizes.
+APOLOGY_EXERCISES = ("responsibility.the-apology",)
+# Words that would ask the hurt partner to take care of the apologizer's side.
+NOT_FOR_THE_HURT = ("mirror", "validate", "praise", "thank", "reflect", "say back", "repeat back",
+                    "how they feel", "how {caused} feels", "how {listener} feels", "reassure",
+                    "forgive")  # fmt: skip
+# How a reflection for one partner names whom it is for, by its ``for``.
+AUDIENCE_WORDS = {
+    "hurt": ("partner who was hurt",),
+    "caused": ("partner who will apologize", "partner who caused"),
+    "either": ("either partner",),
+}
+ROLE_NAMES = frozenset({"hurt", "caused"})
+
+
+def _role_warnings(content: Content) -> Iterator[str]:
+    for exercise in content.path:
+        where = f"exercise {exercise.id}"
+        if exercise.audience == "one":
+            words = AUDIENCE_WORDS.get(exercise.for_, ())
+            if not any(w in exercise.intro.lower() for w in words):
+                yield f"{where}: a reflection for one partner must say whom it is for ({exercise.for_ or 'no for'})"
+            if exercise.for_ in ROLE_NAMES:
+                other = content.exercises_by_id.get(exercise.counterpart)
+                if other is None or other.for_ != ({"hurt", "caused"} - {exercise.for_}).pop():
+                    yield f"{where}: a reflection for one role needs a counterpart for the other partner"
+        for i, prompt in enumerate(exercise.prompts, start=1):
+            pw = f"{where} prompt {i}"
+            if prompt.variants and not prompt.say.strip():
+                yield f"{pw}: role wordings need the shared wording as their fallback"
+            if params_used(prompt.say) & ROLE_NAMES:
+                yield f"{pw}: the shared wording may not name roles (it is what couples without roles hear)"
+            for variant in prompt.variants:
+                used = params_used(variant.say)
+                if prompt.turns and not TURN_PARAMS <= used:
+                    yield f"{pw} ({variant.role}): a turn wording must name {{speaker}} and {{listener}}"
+                if not prompt.turns and used & TURN_PARAMS:
+                    yield f"{pw} ({variant.role}): only turn wordings may use {{speaker}} or {{listener}}"
+                if not prompt.turns and variant.role not in used:
+                    yield f"{pw} ({variant.role}): say whose part this is by naming {{{variant.role}}}"
+                if variant.role == "hurt":
+                    lowered = variant.say.lower()
+                    for word in NOT_FOR_THE_HURT:
+                        if word in lowered:
+                            yield f"{pw}: the partner who was hurt is asked to {word!r}"
+        if exercise.id in APOLOGY_EXERCISES:
+            for i, prompt in enumerate(exercise.prompts, start=1):
+                if not prompt.variants:
+                    yield f"{where} prompt {i}: in the apology, each partner needs their own wording"
+                if prompt.turns and (prompt.hurt_says_back or prompt.variant("hurt") is None):
+                    yield (
+                        f"{where} prompt {i}: in the apology, the partner who was hurt"
+                        " is not asked to say back the apologizer's turn"
+                    )
+
+
+def role_prompts(content: Content) -> dict[int, int]:
+    """Role-aware prompts per step number (the content report's column)."""
+    return {
+        step.number: sum(1 for ex in step.path for p in ex.prompts if p.variants) for step in content.steps
+    }
+
+
 def program_warnings(content: Content) -> list[str]:
     """Every completeness rule of the program that the content does not meet yet."""
     warnings = list(_step_warnings(content))
@@ -177,4 +243,5 @@ def program_warnings(content: Content) -> list[str]:
         elif not line.source.startswith("https://"):
             warnings.append(f"crisis line {country}: source is not an https page")
     warnings += _repeat_warnings(content)
+    warnings += _role_warnings(content)
     return warnings
