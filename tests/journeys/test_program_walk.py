@@ -10,6 +10,8 @@ import io
 import json
 import sys
 
+import pytest
+
 from support.conversation_driver import Talk
 from support.dynamo_support import request_envelope
 from trust_renewal.cli.main import main
@@ -19,20 +21,28 @@ from trust_renewal.storage.memory import MemoryStore
 from trust_renewal.storage.sqlite import SqliteStore
 
 
-def _nexts(exercise) -> int:
-    """How many "next"s finish an exercise: one per prompt, four per turn prompt."""
-    return sum(4 if p.turns else 1 for p in exercise.prompts)
+def _nexts(exercise, roles: bool = False) -> int:
+    """How many "next"s finish an exercise: one per prompt, four per turn prompt.
+
+    With roles, a turn where the partner who was hurt is not asked to say back the
+    other's words has three.
+    """
+    return sum((3 if roles and not p.hurt_says_back else 4) if p.turns else 1 for p in exercise.prompts)
 
 
-def test_every_exercise_is_reachable_and_every_response_within_alexas_limits(content):
+@pytest.mark.parametrize("roles", [False, True], ids=["no roles", "Maya was hurt"])
+def test_every_exercise_is_reachable_and_every_response_within_alexas_limits(content, roles):
     talk = Talk.on_store(MemoryStore())
     talk.launch()
     talk.say("SetNamesIntent", firstName="Maya", secondName="Jordan")
+    # The one question about roles: answered with a bare name, or skipped.
+    talk.say("SetNamesIntent", nameAlone="Maya") if roles else talk.say("SkipIntent")
+    assert talk.state["hurt"] == ("0" if roles else None)
     spoken_prompts: set[tuple[str, int]] = set()
     for exercise in content.path:
         offer = talk.say("AMAZON.YesIntent")
         assert exercise.title in offer or exercise.id == content.path[0].id or talk.last
-        for _ in range(_nexts(exercise)):
+        for _ in range(_nexts(exercise, roles)):
             assert len(json.dumps(talk.last).encode()) < MAX_RESPONSE_BYTES
             state = talk.builder.attributes["state"]
             assert state["exercise_id"] == exercise.id
