@@ -57,6 +57,7 @@ def test_a_failed_read_keeps_names_and_place_in_the_chat(tmp_path, monkeypatch, 
     first = Device(db)
     first.hear("open trust renewal")
     first.hear("our names are Maya and Jordan")
+    first.hear("skip")  # the one question about roles
     first.hear("yes")
     first.hear("next")
     first.hear("quit")
@@ -96,6 +97,7 @@ def test_a_stale_device_in_the_chat_keeps_names_and_never_moves_the_place_back(t
     kitchen.hear("open trust renewal")
     bedroom.hear("open trust renewal")  # both read the same record
     kitchen.hear("our names are Maya and Jordan")
+    kitchen.hear("skip")  # the one question about roles
     kitchen.hear("yes")
     for _ in range(40):
         if "end of this exercise" in kitchen.hear("next"):
@@ -118,6 +120,7 @@ def test_delete_in_the_chat_is_not_undone_by_another_open_device(tmp_path):
     kitchen, bedroom = Device(db), Device(db)
     kitchen.hear("open trust renewal")
     kitchen.hear("our names are Maya and Jordan")
+    kitchen.hear("skip")  # the one question about roles
     bedroom.hear("open trust renewal")
     bedroom.hear("delete our data")
     assert "deleted everything" in bedroom.hear("yes")
@@ -134,6 +137,7 @@ def test_a_failed_deletion_in_the_chat_is_not_reported_as_done(tmp_path, monkeyp
     device = Device(db)
     device.hear("open trust renewal")
     device.hear("our names are Maya and Jordan")
+    device.hear("skip")  # the one question about roles
     device.hear("delete our data")
 
     outage = _Outage(monkeypatch)

@@ -311,6 +311,7 @@ _TEMPLATES = (
     (re.compile(r"your first names", re.I), ["Maya and Jordan"], NAMES),
     (re.compile(r"one name if you're on your own", re.I), ["Jordan"], NAMES),
     (re.compile(r"call me,? and your name", re.I), ["call me Sam"], NAMES),
+    (re.compile(r"one of your names", re.I), ["Jordan"], NAMES),  # which of you was hurt
     (re.compile(r"take us to step,? and (?:a|its) number", re.I), ["take us to step three"], STEP),
     (re.compile(r"a time,? like ([a-z0-9 .:]+?)(?=,|$)", re.I), [], REMINDER),
 )

@@ -39,6 +39,9 @@ ASKING = {
     "phrase:reminder.am_or_pm": "am_or_pm",
     "phrase:roles.ask": "roles",  # "which of you was hurt?": a name, both, or skip
     "phrase:roles.which_name": "roles",
+    "phrase:help.roles": "roles",
+    "phrase:fallback.roles": "roles",
+    "phrase:cue.roles": "roles",
 }
 ALONE = "nameAlone"  # SetNamesIntent's slot for a name said on its own
 CONFIRMED = "time_confirmed"  # slot the conversation adds once a.m./p.m. is settled
