@@ -83,7 +83,10 @@ def test_the_apology_with_roles_gives_each_partner_their_own_task(lambda_module)
     first = _to_the_apology(talk)
     assert "Jordan, say what you did" in first and "Maya, for now you only listen" in first
     heard = [first]
-    while talk.state.get("exercise_id") == "responsibility.the-apology" and "responsibility.the-apology" not in talk.finished:
+    while (
+        talk.state.get("exercise_id") == "responsibility.the-apology"
+        and "responsibility.the-apology" not in talk.finished
+    ):
         heard.append(talk.say("AMAZON.NextIntent"))
     text = " ".join(heard)
     assert "Maya, you do not have to accept this apology today" in text

@@ -98,7 +98,8 @@ ENDINGS: dict[Situation, tuple[str, ...]] = {
 FAMILY = {
     S.HOME: "home", S.PAUSED: "home", S.SAFETY: "home", S.OFFER_BEGIN: "offer", S.OFFER_RESUME: "offer",
     S.CONFIRM_START_OVER: "confirm", S.CONFIRM_DELETE: "confirm", S.ASK_WHICH_PARTNER: "confirm",
-    S.ASK_ROLES: "roles", S.PROMPT: "exercise", S.REFLECTION: "exercise", S.SPEAKER_TURN: "turn", S.LISTENER_TURN: "turn",
+    S.ASK_ROLES: "roles",
+    S.PROMPT: "exercise", S.REFLECTION: "exercise", S.SPEAKER_TURN: "turn", S.LISTENER_TURN: "turn",
     S.CHECKIN: "checkin", S.COMPLETE: "complete",
 }  # fmt: skip
 

@@ -17,7 +17,9 @@ BLAME = ("cheat", "affair partner", "betray", "guilty", "the one who hurt", "wro
 
 
 def _named(content) -> tuple[State, str]:
-    state, reply = run(content, NAMED, intent("set_names", slots={"firstName": "Maya", "secondName": "Jordan"}))
+    state, reply = run(
+        content, NAMED, intent("set_names", slots={"firstName": "Maya", "secondName": "Jordan"})
+    )
     return state, spoken(reply, content)
 
 
@@ -29,7 +31,9 @@ def test_names_lead_to_one_gentle_optional_question_about_who_was_hurt(content) 
     assert said.rstrip().endswith("say skip.") and said.count("?") == 0
     # Asked once: naming again later does not ask again.
     state, reply = run(content, replace(state, situation=Situation.HOME), intent("skip"))
-    state, reply = run(content, state, intent("set_names", slots={"firstName": "Mae", "secondName": "Jordan"}))
+    state, reply = run(
+        content, state, intent("set_names", slots={"firstName": "Mae", "secondName": "Jordan"})
+    )
     assert "was hurt" not in spoken(reply, content) and state.situation != Situation.ASK_ROLES
 
 
@@ -92,7 +96,9 @@ def test_roles_are_kept_like_names_and_checked_when_they_come_back(content) -> N
     with pytest.raises(InvalidState):
         State.from_dict({**kept, "hurt": "the one who cheated"}, strict=True)
     # Deleting their data starts from nothing: no names, no roles.
-    state, reply = run(content, replace(State.from_dict(kept), welcomed=True), intent("delete_data"), intent("yes"))
+    state, reply = run(
+        content, replace(State.from_dict(kept), welcomed=True), intent("delete_data"), intent("yes")
+    )
     assert reply.action == "delete_data" and state.hurt is None and state.names == ()
 
 

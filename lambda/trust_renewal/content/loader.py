@@ -32,7 +32,7 @@ from trust_renewal.content.model import (
     Step,
     Variant,
 )
-from trust_renewal.content.rules import PROGRAM_PARAMS, ROLE_PARAMS, PROMPTS_PER_EXERCISE, exercise_seconds
+from trust_renewal.content.rules import PROGRAM_PARAMS, PROMPTS_PER_EXERCISE, ROLE_PARAMS, exercise_seconds
 from trust_renewal.spelling import respell
 
 DEFAULT_LOCALE = "en-US"

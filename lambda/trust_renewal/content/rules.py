@@ -183,7 +183,8 @@ def _role_warnings(content: Content) -> Iterator[str]:
         if exercise.audience == "one":
             words = AUDIENCE_WORDS.get(exercise.for_, ())
             if not any(w in exercise.intro.lower() for w in words):
-                yield f"{where}: a reflection for one partner must say whom it is for ({exercise.for_ or 'no for'})"
+                whom = exercise.for_ or "no for"
+                yield f"{where}: a reflection for one partner must say whom it is for ({whom})"
             if exercise.for_ in ROLE_NAMES:
                 other = content.exercises_by_id.get(exercise.counterpart)
                 if other is None or other.for_ != ({"hurt", "caused"} - {exercise.for_}).pop():
@@ -196,7 +197,7 @@ def _role_warnings(content: Content) -> Iterator[str]:
                 yield f"{pw}: the shared wording may not name roles (it is what couples without roles hear)"
             for variant in prompt.variants:
                 used = params_used(variant.say)
-                if prompt.turns and not TURN_PARAMS <= used:
+                if prompt.turns and not used >= TURN_PARAMS:
                     yield f"{pw} ({variant.role}): a turn wording must name {{speaker}} and {{listener}}"
                 if not prompt.turns and used & TURN_PARAMS:
                     yield f"{pw} ({variant.role}): only turn wordings may use {{speaker}} or {{listener}}"

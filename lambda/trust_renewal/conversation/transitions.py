@@ -223,10 +223,10 @@ def no_nothing(state: State, event: Event, content: Content) -> tuple[State, Rep
 
 def no_rush(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     exercise = content.exercises_by_id.get(state.exercise_id or "")
-    if exercise is not None and state.situation == S.PROMPT and run.roles_known(state):
-        if exercise.prompts[prompt_index(state, exercise)].variant("hurt"):
-            # "Not yet" where the partner who was hurt may pass: on, without comment.
-            return run.advance(state, content, event.today)
+    here = exercise.prompts[prompt_index(state, exercise)] if exercise is not None else None
+    if here is not None and state.situation == S.PROMPT and run.roles_known(state) and here.variant("hurt"):
+        # "Not yet" where the partner who was hurt may pass: on, without comment.
+        return run.advance(state, content, event.today)
     return stay(state, say("no.in_exercise"), content=content)
 
 
