@@ -53,6 +53,26 @@ def _failures(folder: Path, **kw) -> list[str]:
     return check_package(folder, limits=False, **kw).failures
 
 
+def test_the_real_package_passes_every_check(good):
+    # Real-looking links and account: nothing left for --draft to excuse.
+    report = check_package(good)
+    assert report.passed, report.text()
+    assert not report.notes, report.notes
+    assert any(item.startswith("Alexa's limits on") for item in report.checked)
+
+
+def test_the_command_passes_on_the_package_it_writes(tmp_path, capsys):
+    from trust_renewal.cli.main import main
+
+    code = main(
+        ["package", "--out", str(tmp_path), "--account", "123456789012", "--privacy-url", PRIVACY,
+         "--terms-url", TERMS, "--check"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "\nCertification self-check: passed\n" in out
+
+
 def test_the_icons_are_what_the_script_draws_and_the_right_size():
     import subprocess
     import sys
@@ -84,11 +104,23 @@ def test_an_icon_of_the_wrong_size_fails(copy):
 
 def test_a_placeholder_privacy_link_fails_unless_it_is_a_draft(tmp_path):
     folder = _write(tmp_path, privacy="https://example.com/trust-renewal/privacy")
-    line = "en-US: the privacy policy link https://example.com/trust-renewal/privacy is a placeholder"
-    assert any(f.startswith(line) for f in _failures(folder))
+    line = (
+        "en-US, en-GB, en-CA, en-AU, en-IN: the privacy policy link https://example.com/trust-renewal/privacy"
+        " is a placeholder; host docs/ and pass its address"
+    )
+    assert line in _failures(folder)
     draft = check_package(folder, draft=True, limits=False)
-    assert not any(f.startswith(line) for f in draft.failures)
-    assert any(n.startswith(line) for n in draft.notes)
+    assert line not in draft.failures and line in draft.notes
+
+
+def test_a_draft_may_lack_an_endpoint_but_a_release_may_not(tmp_path):
+    from trust_renewal.cli.main import main
+
+    assert main(["package", "--out", str(tmp_path), "--draft"]) == 0
+    draft = check_package(tmp_path, draft=True, limits=False)
+    assert draft.passed, draft.failures
+    assert "no endpoint yet: deploy the stacks, then package with --account" in draft.notes
+    assert "manifest: manifest.apis.custom.endpoint is required" in _failures(tmp_path)
 
 
 def test_an_example_phrase_that_matches_nothing_fails(copy):
@@ -153,6 +185,13 @@ def test_the_answers_a_prompt_suggests_are_read_as_a_person_would_say_them():
         "call me Sam", "one", "two", "three", "next", "take us to step three", "eight p.m",
     ]  # fmt: skip
     assert found[-1].expect == "SetReminderIntent" and found[-2].expect == "GoToStepIntent"
+
+
+def test_a_summary_too_long_for_the_store_fails(copy):
+    manifest = _manifest(copy)
+    manifest["manifest"]["publishingInformation"]["locales"]["en-CA"]["summary"] = "x" * 161
+    _save(copy, manifest)
+    assert "en-CA: the summary is 161 characters; it must be 1 to 160" in _failures(copy)
 
 
 def test_a_misspelt_manifest_field_fails(copy):

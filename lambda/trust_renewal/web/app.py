@@ -20,8 +20,8 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from trust_renewal.admission import MAX_BODY_BYTES, admit, check_size
-from trust_renewal.envelope_checks import RejectedRequest
-from trust_renewal.runtime import SkillRuntime, rejection
+from trust_renewal.envelope_checks import RejectedRequest, UnhandledRequest
+from trust_renewal.runtime import SkillRuntime, empty_response, rejection
 from trust_renewal.web import sdk_compat
 from trust_renewal.web.verification import (
     Clock,
@@ -143,11 +143,17 @@ def create_app(
             hand_over = getattr(skill.serializer, "hand_over", None)
             if hand_over is not None:  # the adapter gets the envelope read above, not a second parse
                 hand_over(body.decode("utf-8"), admitted.request_envelope)
+        except UnhandledRequest as exc:
+            log.info("request not handled", extra={"reason": exc.reason})
+            return jsonify(empty_response())
         except (_Refused, RejectedRequest) as exc:
             return _refusal(exc.reason, exc.status)
         except VerificationException as exc:
             return _refusal(exc.reason, 400, exc.__cause__)
-        return adapter.dispatch_request()
+        from trust_renewal.alexa_api import request_budget
+
+        with request_budget():  # this request's Alexa API calls, together (as runtime.handle)
+            return adapter.dispatch_request()
 
     @app.get("/healthz")
     def healthz() -> Any:
