@@ -425,7 +425,7 @@ TAMPERINGS: list[tuple[str, Any]] = [
     ("state.prompt", 999), ("state.prompt", -1), ("state.turn", 9), ("state.exercise_id", "nope"),
     ("state.last", [["prompt:nope:99", {}]]), ("state.last", [["phrase:cue.next", {"x": "y" * 50_000}]]),
     ("state.names", [{"a": 1}]), ("state.finished", {"x": 1}), ("state.phase", "hacked"),
-    ("state.offer", "delete_data"), ("state", "x"), ("padding", "x" * 100_000), ("deep", _deep(25)),
+    ("state.offer", "hacked"), ("state", "x"), ("padding", "x" * 100_000), ("deep", _deep(25)),
     ("state.zones", [["a", "Mars/Base", "today"]]), ("state.people", [["p", 7]]),
 ]
 
@@ -475,7 +475,7 @@ def tampered_sessions(count: int, rng: random.Random) -> dict[str, Any]:
                 figures["apologies"] += any(a in device.ssml for a in apologies)
             if device.builder.in_session:
                 device.send(device.builder.session_ended())
-            stored = _record(client, user)["attributes"]
+            stored = (_record(client, user) or {}).get("attributes") or {}
             figures["records damaged"] += stored.get("names") != ["Maya", "Jordan"] or (
                 stored.get("reminder_token") != f"token-{n}"
             )
