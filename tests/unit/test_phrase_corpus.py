@@ -39,6 +39,7 @@ def test_the_corpus_has_enough_phrasings_for_every_everyday_intent() -> None:
         "AMAZON.NextIntent", "AMAZON.RepeatIntent", "AMAZON.HelpIntent", "AMAZON.PauseIntent",
         "AMAZON.ResumeIntent", "AMAZON.PreviousIntent", "TodaysExerciseIntent", "TurnDoneIntent",
         "ProgressIntent", "SkipIntent", "AMAZON.StopIntent", "RestartExerciseIntent",
+        "MoreTimeIntent", "TakeBreakIntent", "WhoseTurnIntent",
     }  # fmt: skip
     assert wanted <= set(corpus)
 
