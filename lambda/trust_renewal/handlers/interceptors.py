@@ -196,18 +196,18 @@ def fits_content(state: State, content: Content) -> bool:
 
 def _session_state(session: dict[str, Any], content: Content) -> tuple[State, Sync] | None:
     """The state and sync carried in the session; None when there are none. InvalidState if tampered."""
-    if S_STATE not in session and S_SYNC not in session:
-        return None
-    state = State.from_dict(session.get(S_STATE), strict=True)
-    sync = Sync.from_json(session.get(S_SYNC))
-    if not fits_content(state, content):
-        raise InvalidState("the state names what the content does not have")
     zone = session.get(S_TZ)
     if zone is not None:
         try:
             ZoneInfo(zone if isinstance(zone, str) and len(zone) < 64 else "")
         except (ValueError, KeyError, OSError) as exc:
             raise InvalidState("the time zone is not one this runtime knows") from exc
+    if S_STATE not in session and S_SYNC not in session:
+        return None
+    state = State.from_dict(session.get(S_STATE), strict=True)
+    sync = Sync.from_json(session.get(S_SYNC))
+    if not fits_content(state, content):
+        raise InvalidState("the state names what the content does not have")
     return state, sync
 
 
