@@ -4,7 +4,8 @@ Pure: ``step(State, Event)`` only, no SDK, thousands of turns a second. Each
 declared situation (``conversation/situation.py``) is reached the way a couple
 reaches it (by what they say, from a fresh state), and each row of a table states
 what one intent does there, in terms a couple notices: whether the session ends,
-whether their place moves, what kind of line they hear. Journeys (``tests/journeys/``) check the same wiring end to end.
+whether their place moves, what kind of line they hear. Journeys
+(``tests/journeys/``) check the same wiring end to end.
 """
 
 from __future__ import annotations
