@@ -53,7 +53,8 @@ class State:
     told_partner_one: bool = False
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
-    offer_target: str | None = None  # the exercise an offer is about (or a name to place)
+    offer_target: str | None = None  # the exercise an offer is about
+    pending_name: str | None = None  # "call me Sam" with two names set: the name to place
     last: tuple[Line, ...] = ()  # what was said last, for "repeat"
     last_reprompt: tuple[Line, ...] = ()
 
@@ -71,6 +72,7 @@ class State:
         data = self.to_persisted()
         data.update(
             situation=str(self.situation),
+            pending_name=self.pending_name,
             offer_target=self.offer_target,
             last=[line.to_json() for line in self.last],
             last_reprompt=[line.to_json() for line in self.last_reprompt],
@@ -198,7 +200,7 @@ def field_value(name: str, default: Any, value: Any) -> Any:
 PERSISTED = frozenset(
     f.name
     for f in fields(State)
-    if f.name not in ("situation", "offer_target", "last", "last_reprompt")
+    if f.name not in ("situation", "offer_target", "pending_name", "last", "last_reprompt")
 )
 
 
@@ -237,6 +239,7 @@ def set_changes(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base:
     Nobody loses an exercise another device finished; a stale session cannot
     bring back exercises a start-over cleared, because it only adds its own.
     """
+
     def key(item: Any) -> Any:  # items may be lists (the zones' triples): compare them as tuples
         return tuple(item) if isinstance(item, list) else item
 
