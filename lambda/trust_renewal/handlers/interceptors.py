@@ -10,7 +10,7 @@ couple over the real one).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from trust_renewal.content import Content
 from trust_renewal.conversation import State
 from trust_renewal.conversation.program import run_length
 from trust_renewal.conversation.reply import say
+from trust_renewal.conversation.situation import Situation
 from trust_renewal.conversation.state import (
     FIELD_GROUPS,
     UNITS,
@@ -283,6 +284,10 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         fresh.mine = stamps
         fresh.clock = max(fresh.clock, sync.clock)
         merged = State.from_dict({**state.to_session(), **State().to_persisted(), **values})
+        place = FIELD_GROUPS["place"]
+        if any(getattr(merged, n) != getattr(state, n) for n in place):
+            # What was offered was offered from the guess: "yes" must not take them back there.
+            merged = replace(merged, situation=Situation.HOME, offer_target=None)
         return merged, fresh
 
 
