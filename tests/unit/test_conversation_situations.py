@@ -106,6 +106,11 @@ def _ask_which_partner() -> State:
     return _say(named, launch(), intent("home"), intent("set_names", slots={"firstName": "Sam"}))[0]
 
 
+def _ask_roles() -> State:
+    # Names given: the one gentle question about who was hurt (issue 16).
+    return _say(State(), launch(), intent("set_names", slots={"firstName": "Maya", "secondName": "Jordan"}))[0]
+
+
 def _paused() -> State:
     return _say(_in_plain_exercise(), intent("next"), intent("pause"))[0]
 
@@ -125,6 +130,7 @@ SITUATIONS: dict[str, Callable[[], State]] = {
     "confirm start over": _confirm_start_over,
     "confirm delete": _confirm_delete,
     "which partner is renamed": _ask_which_partner,
+    "who was hurt": _ask_roles,
     "program complete": _complete,
     "check-in question": _checkin,
     "paused": _paused,
@@ -142,6 +148,7 @@ LANDS_IN = {
     "confirm start over": Situation.CONFIRM_START_OVER,
     "confirm delete": Situation.CONFIRM_DELETE,
     "which partner is renamed": Situation.ASK_WHICH_PARTNER,
+    "who was hurt": Situation.ASK_ROLES,
     "program complete": Situation.COMPLETE,
     "check-in question": Situation.CHECKIN,
     "paused": Situation.PAUSED,
