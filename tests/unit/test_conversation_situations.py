@@ -108,7 +108,8 @@ def _ask_which_partner() -> State:
 
 def _ask_roles() -> State:
     # Names given: the one gentle question about who was hurt (issue 16).
-    return _say(State(), launch(), intent("set_names", slots={"firstName": "Maya", "secondName": "Jordan"}))[0]
+    names = {"firstName": "Maya", "secondName": "Jordan"}
+    return _say(State(), launch(), intent("set_names", slots=names))[0]
 
 
 def _paused() -> State:
