@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
+from trust_renewal.conversation import safety
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
@@ -21,7 +22,7 @@ from trust_renewal.conversation.state import State
 
 LONG_GAP_DAYS = 14
 # Intents that must not be delayed by the first-time welcome.
-_NO_WELCOME = frozenset({"stop", "cancel", "safety", "delete_data", "pause", "no"})
+_NO_WELCOME = frozenset({"stop", "cancel", "delete_data", "pause", "no"})
 
 
 def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -35,6 +36,11 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     elif event.kind == "action_result":
         state, reply = _action_result(state, event, content)
     else:
+        # Safety first, from every situation: before any per-intent handler.
+        previous = state
+        state, reply_or_none = safety.before(state, event, content, _context(state, content))
+        if reply_or_none is not None:
+            return _remember(state, reply_or_none)
         handler = _INTENT_HANDLERS.get(event.name or "", _fallback)
         if event.new_session and state.phase == "home" and _mid_exercise(state, content):
             # "Alexa, tell trust renewal I'm done": a one-shot after the microphone
@@ -45,8 +51,14 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
             lead = (say("welcome.first_short"),)
             state = replace(state, welcomed=True)
         state, reply = handler(state, event, content)
+        reply = safety.after(previous, state, reply)
         if lead:
             reply = replace(reply, speech=(*lead, *reply.speech))
+    return _remember(state, reply)
+
+
+def _remember(state: State, reply: Reply) -> tuple[State, Reply]:
+    """Keep what was said, for "repeat"."""
     if reply.speech and not reply.silent:
         state = replace(state, last=reply.speech, last_reprompt=reply.reprompt)
     return state, reply
@@ -369,7 +381,9 @@ def _progress(state: State, event: Event, content: Content) -> tuple[State, Repl
 
 
 def _help(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    return state, Reply(speech=(say(f"help.{_context(state, content)}"),), reprompt=_reprompt(state, content))
+    # Every help ends with when to look for a couples counselor ("say find support").
+    lines = (say(f"help.{_context(state, content)}"), say("support.hint"))
+    return state, Reply(speech=lines, reprompt=_reprompt(state, content))
 
 
 def _fallback(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -400,21 +414,6 @@ def _resume(state: State, event: Event, content: Content) -> tuple[State, Reply]
 def _home(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     state = replace(state, phase="home", offer=None, offer_target=None)
     return state, Reply(speech=(say("home.menu"),), reprompt=(say("reprompt.home"),))
-
-
-def _safety(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    country = event.country if event.country in content.crisis_lines else "US"
-    lines: tuple[Line, ...] = (say("safety.first"),)
-    if country in content.crisis_lines:
-        lines += (ref(f"crisis:{country}"),)
-    lines += (say("safety.end"),)
-    state = replace(state, phase="home", offer=None, offer_target=None)
-    card = None
-    if country in content.crisis_lines:
-        from trust_renewal.conversation.reply import Card
-
-        card = Card(title=say("safety.card_title"), body=(ref(f"crisis_card:{country}"),))
-    return state, Reply(speech=lines, end_session=True, card=card)
 
 
 def _delete_data(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -511,7 +510,6 @@ _INTENT_HANDLERS: dict[str, Callable[[State, Event, Content], tuple[State, Reply
     "pause": _pause,
     "resume": _resume,
     "home": _home,
-    "safety": _safety,
     "delete_data": _delete_data,
     "set_names": _set_names,
     "set_reminder": _reminder,

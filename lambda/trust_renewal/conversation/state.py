@@ -14,6 +14,8 @@ from trust_renewal.conversation.reply import Line
 
 SCHEMA_VERSION = 1
 PHASES = ("home", "offer", "exercise", "checkin", "complete")
+SAFETY_ROUTES = (None, "self_harm", "abuse", "danger")
+SAFETY_OFFERS = (None, "card", "breath")
 log = logging.getLogger(__name__)
 
 
@@ -43,6 +45,13 @@ class State:
     offer_target: str | None = None  # the exercise or step an offer is about
     last: tuple[Line, ...] = ()  # what was said last, for "repeat"
     last_reprompt: tuple[Line, ...] = ()
+    # Safety (conversation/safety.py): the route given this session ("self_harm",
+    # "abuse", "danger"), an open safety question ("card", "breath"), fallbacks in
+    # a row, and whether the note about Alexa's voice history was said.
+    safety_route: str | None = None
+    safety_offer: str | None = None
+    misses: int = 0
+    privacy_told: bool = False
 
     # ----------------------------------------------------------------------------
     def to_persisted(self) -> dict[str, Any]:
@@ -61,6 +70,7 @@ class State:
             offer_target=self.offer_target,
             last=[line.to_json() for line in self.last],
             last_reprompt=[line.to_json() for line in self.last_reprompt],
+            **{name: getattr(self, name) for name in SAFETY_SESSION},
         )
         return data
 
@@ -104,6 +114,10 @@ class State:
                 values[name] = ()
         if values.get("phase") not in PHASES:
             values.pop("phase", None)
+        if values.get("safety_route") not in SAFETY_ROUTES:
+            values.pop("safety_route", None)
+        if values.get("safety_offer") not in SAFETY_OFFERS:
+            values.pop("safety_offer", None)
         if raw.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
             log.info(
                 "state upgraded", extra={"event": f"schema {raw.get('schema')} -> {SCHEMA_VERSION}"}
@@ -111,10 +125,12 @@ class State:
         return replace(cls(), **values)
 
 
+# Safety state lives only in the session: a new session starts without it.
+SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told")
 PERSISTED = frozenset(
     f.name
     for f in fields(State)
-    if f.name not in ("phase", "offer", "offer_target", "last", "last_reprompt")
+    if f.name not in ("phase", "offer", "offer_target", "last", "last_reprompt", *SAFETY_SESSION)
 )
 
 

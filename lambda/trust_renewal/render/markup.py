@@ -7,6 +7,8 @@ escaped here) plus three kinds of token:
   per ``<break>``, so longer pauses become a chain of breaks, followed by a
   soft chime so nobody thinks the skill has stopped.
 * ``[chime]``: the soft chime on its own.
+* ``[digits 0808 2000 247]``: a phone number, read slowly digit by digit, with a
+  short break between its groups (spaces or hyphens); shown as written.
 * ``{name}``: a parameter filled at render time (names, titles, numbers);
   parameter values are always treated as plain text.
 """
@@ -23,7 +25,12 @@ MAX_PAUSE_SECONDS = 300.0
 # A soft bell from the Alexa Skills Kit sound library.
 CHIME_URL = "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_02"
 
-_TOKEN = re.compile(r"\[pause (\d+(?:\.\d+)?)\]|\[chime\]|\{([a-z_][a-z0-9_]*)\}")
+_TOKEN = re.compile(
+    r"\[pause (\d+(?:\.\d+)?)\]|\[chime\]|\{([a-z_][a-z0-9_]*)\}|\[digits (\d+(?:[ -]\d+)*)\]"
+)
+# A phone number is read slowly, its groups apart, so it can be written down.
+DIGIT_GROUP_BREAK_MS = 400
+DIGIT_SECONDS = 0.6
 _STRAY = re.compile(r"[\[\]{}]")
 
 
@@ -51,7 +58,16 @@ class Param:
     name: str
 
 
-Token = Text | Pause | Chime | Param
+@dataclass(frozen=True)
+class Digits:
+    number: str  # as written: digit groups separated by spaces or hyphens
+
+    @property
+    def groups(self) -> list[str]:
+        return re.split(r"[ -]", self.number)
+
+
+Token = Text | Pause | Chime | Param | Digits
 
 
 def parse(markup: str) -> tuple[Token, ...]:
@@ -67,6 +83,8 @@ def parse(markup: str) -> tuple[Token, ...]:
             tokens.append(Pause(seconds))
         elif match.group(2) is not None:
             tokens.append(Param(match.group(2)))
+        elif match.group(3) is not None:
+            tokens.append(Digits(match.group(3)))
         else:
             tokens.append(Chime())
         pos = match.end()
@@ -125,6 +143,13 @@ def pause_ssml(seconds: float) -> str:
     return "".join(parts)
 
 
+def digits_ssml(number: str) -> str:
+    """A phone number read slowly, digit by digit, with a short break between its groups."""
+    brk = f'<break time="{DIGIT_GROUP_BREAK_MS}ms"/>'
+    groups = brk.join(f'<say-as interpret-as="digits">{g}</say-as>' for g in Digits(number).groups)
+    return f'<prosody rate="slow">{groups}</prosody>'
+
+
 def to_ssml(markup: str, params: Mapping[str, object] | None = None) -> str:
     """An SSML fragment (no ``<speak>`` wrapper) with all text escaped."""
     out = []
@@ -135,6 +160,8 @@ def to_ssml(markup: str, params: Mapping[str, object] | None = None) -> str:
             out.append(escape(_param(token, params or {})))
         elif isinstance(token, Pause):
             out.append(pause_ssml(token.seconds))
+        elif isinstance(token, Digits):
+            out.append(digits_ssml(token.number))
         else:
             out.append(f'<audio src="{CHIME_URL}"/>')
     return "".join(out)
@@ -148,6 +175,8 @@ def to_plain(markup: str, params: Mapping[str, object] | None = None) -> str:
             out.append(token.value)
         elif isinstance(token, Param):
             out.append(_param(token, params or {}))
+        elif isinstance(token, Digits):
+            out.append(token.number)
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
@@ -162,6 +191,9 @@ def spoken_seconds(markup: str, words_per_minute: float = 150.0) -> float:
             words += 1
         elif isinstance(token, Pause):
             silence += token.seconds
+        elif isinstance(token, Digits):
+            digits = sum(len(g) for g in token.groups)
+            silence += digits * DIGIT_SECONDS + (len(token.groups) - 1) * DIGIT_GROUP_BREAK_MS / 1000
         else:
             silence += 1.5
     return words * 60.0 / words_per_minute + silence
