@@ -40,9 +40,10 @@ _FILLER_WORDS = frozenset(
     {"so", "really", "just", "honestly", "actually", "literally", "truly", "even", "um", "uh",
      "please", "alexa", "oh", "god", "seriously", "totally", "completely"}
 )  # fmt: skip
-_EDGE_PHRASES = (
-    "i think", "i mean", "to be honest", "right now", "today", "tonight", "at the moment",
-    "anymore", "any more", "at all", "again", "sorry", "well", "okay", "ok", "you know",
+_OPENINGS = ("i think", "i mean", "to be honest", "sorry", "well", "ok", "you know")
+_ENDINGS = (
+    "right now", "today", "tonight", "at the moment", "anymore", "any more", "at all", "again",
+    "i think", "to be honest", "you know",
 )  # fmt: skip
 
 _UNITS = {
@@ -177,9 +178,10 @@ def _trim_edges(words: str) -> str:
     changed = True
     while changed:
         changed = False
-        for phrase in _EDGE_PHRASES:
+        for phrase in _OPENINGS:
             if words.startswith(phrase + " "):
                 words, changed = words[len(phrase) + 1 :], True
+        for phrase in _ENDINGS:
             if words.endswith(" " + phrase):
                 words, changed = words[: -len(phrase) - 1], True
     return words
