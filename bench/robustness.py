@@ -41,7 +41,7 @@ SLOT_WORDS = ("astrology", "FUZZ")  # other slot values and the fuzzing user's I
 
 
 def _fake_aws_env() -> None:
-    from dynamo_support import FAKE_AWS_ENV, TEST_TABLE_NAME
+    from support.dynamo_support import FAKE_AWS_ENV, TEST_TABLE_NAME
 
     os.environ.update(FAKE_AWS_ENV)
     os.environ["TABLE_NAME"] = TEST_TABLE_NAME
@@ -87,7 +87,7 @@ def conversations(count: int, rng: random.Random, log_stream: io.StringIO) -> di
     """Random walks through the real Lambda entry point, with storage faults injected."""
     from moto import mock_aws
 
-    from dynamo_support import TEST_TABLE_NAME, create_progress_table, make_client
+    from support.dynamo_support import TEST_TABLE_NAME, create_progress_table, make_client
     from trust_renewal.content import load_content
     from trust_renewal.envelopes import EnvelopeBuilder
     from trust_renewal.interaction_models import language_model, load_model

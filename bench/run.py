@@ -135,7 +135,7 @@ def dynamo_client(endpoint: str) -> Any:
 
 def create_tables(client: Any) -> None:
     # The skill's table exactly as template.yaml declares it (shared with the tests).
-    from dynamo_support import create_progress_table
+    from support.dynamo_support import create_progress_table
 
     create_progress_table(client, SKILL_TABLE)
     client.create_table(
@@ -251,7 +251,7 @@ def cold_starts(env: dict[str, str], bundle: Path, checker: Any, runs: int) -> R
 
 
 def lambda_memory_mb() -> int:
-    from dynamo_support import load_template
+    from support.dynamo_support import load_template
 
     return int(load_template()["Resources"]["SkillFunction"]["Properties"]["MemorySize"])
 

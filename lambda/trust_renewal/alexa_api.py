@@ -1,50 +1,142 @@
-"""A small HTTP client for Alexa's service APIs (settings, reminders), with short timeouts.
+"""The HTTP client for Alexa's service APIs (settings, reminders): one pool per process, a deadline.
 
-The SDK's default client sets no timeout; a turn must answer within Alexa's 8 s,
-so every call here gives up after ``timeout`` seconds.
+The SDK's default client opens a new connection (and, before this module, the
+skill built a new TLS context: ~20 ms of CPU loading the CA bundle) on every
+call and sets no timeout. Here every call of the process shares one TLS context
+and one keep-alive pool (urllib3), and each call gives up after ``deadline``
+seconds in all, connecting and retrying included: a turn must answer within
+Alexa's 8 s, and DynamoDB may need up to 4 of them.
 """
 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
+import threading
+import time
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
-DEFAULT_TIMEOUT = 1.5
+DEFAULT_DEADLINE_S = 1.5  # the whole call: connect, send, read, one reconnect
+CONNECT_TIMEOUT_S = 0.5
 MAX_BODY = 256 * 1024
+POOL_SIZE = 4  # connections kept per host (the web service answers on several threads)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+_lock = threading.Lock()
+_pool: Any = None
+
+
+def shared_pool() -> Any:
+    """The process's one urllib3 pool: built on first use, with one TLS context for every host.
+
+    Lazy on purpose: after the time zone is kept per device, most invocations
+    never call an Alexa API, so they should not pay for the CA bundle.
+    """
+    global _pool
+    if _pool is None:
+        with _lock:
+            if _pool is None:
+                import ssl
+
+                import urllib3
+
+                # The same trust as urllib's default (the system's CA store), built once.
+                context = ssl.create_default_context()
+                _pool = urllib3.PoolManager(
+                    num_pools=4, maxsize=POOL_SIZE, block=False, ssl_context=context, retries=False
+                )
+    return _pool
+
+
+def check_base_url(base_url: str) -> str:
+    """A base URL that replaces the envelope's apiEndpoint: https, or http on loopback only."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" and parts.hostname:
+        return base_url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return base_url.rstrip("/")
+    raise ValueError("the Alexa API URL must be https, or http on 127.0.0.1 (a local stub)")
 
 
 class HttpApiClient(ApiClient):
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, opener=urllib.request.urlopen) -> None:
-        self.timeout = timeout
-        self._open = opener
+    """The SDK's ``ApiClient`` on the shared pool.
+
+    ``base_url`` (configuration, for a local stub in the benchmark) sends every
+    call there instead of to the envelope's apiEndpoint, keeping path and query.
+    """
+
+    def __init__(
+        self, deadline: float = DEFAULT_DEADLINE_S, base_url: str | None = None, pool: Any = None
+    ) -> None:
+        self.deadline = deadline
+        self.base_url = check_base_url(base_url) if base_url else None
+        self._pool = pool
+
+    @property
+    def pool(self) -> Any:
+        return self._pool if self._pool is not None else shared_pool()
+
+    def _url(self, url: str) -> str:
+        from ask_sdk_core.exceptions import ApiClientException
+
+        if self.base_url:
+            base, parts = urlsplit(self.base_url), urlsplit(url)
+            return urlunsplit((base.scheme, base.netloc, base.path + parts.path, parts.query, ""))
+        if not url.startswith("https://"):
+            raise ApiClientException("Alexa APIs are reached over https only")
+        return url
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         from ask_sdk_core.exceptions import ApiClientException
 
-        if not (request.url or "").startswith("https://"):
-            raise ApiClientException("Alexa APIs are reached over https only")
+        url = self._url(request.url or "")
         body = request.body
         # The SDK hands over JSON bodies (the Reminders API's) as Python objects.
         if isinstance(body, dict | list):
             body = json.dumps(body)
         data = body.encode("utf-8") if isinstance(body, str) else body
-        http_request = urllib.request.Request(
-            request.url, data=data, method=request.method, headers=dict(request.headers or [])
-        )
+        headers = dict(request.headers or [])
         try:
-            with self._open(http_request, timeout=self.timeout) as http_response:
-                status, headers, body = (
-                    http_response.status,
-                    http_response.getheaders(),
-                    http_response.read(MAX_BODY),
-                )
-        except urllib.error.HTTPError as exc:
-            status, headers, body = exc.code, list(exc.headers.items()), exc.read(MAX_BODY)
-        except (OSError, ValueError) as exc:
+            status, answer_headers, raw = self._send(request.method or "GET", url, data, headers)
+        except Exception as exc:  # urllib3's errors, timeouts, refused connections
             raise ApiClientException(f"Alexa API call failed: {type(exc).__name__}") from exc
         return ApiClientResponse(
-            headers=headers, status_code=status, body=body.decode("utf-8", "replace")
+            headers=answer_headers, status_code=status, body=raw.decode("utf-8", "replace")
         )
+
+    def _send(
+        self, method: str, url: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        import urllib3
+        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+        ends = time.monotonic() + self.deadline
+        for attempt in (1, 2):
+            left = ends - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the Alexa API deadline passed")
+            timeout = urllib3.Timeout(total=left, connect=min(CONNECT_TIMEOUT_S, left))
+            try:
+                answer = self.pool.request(
+                    method, url, body=data, headers=headers, timeout=timeout,
+                    retries=False, redirect=False, preload_content=False,
+                )
+            except (NewConnectionError, ConnectTimeoutError):
+                # Nothing was sent, so one more try is safe even for a POST.
+                if attempt == 2:
+                    raise
+                continue
+            try:
+                raw = answer.read(MAX_BODY + 1)
+            except BaseException:
+                answer.close()
+                raise
+            if len(raw) > MAX_BODY:  # too long to be an Alexa API answer: drop the connection
+                answer.close()
+                raw = raw[:MAX_BODY]
+            else:
+                answer.release_conn()  # back to the pool, kept alive for the next call
+            return answer.status, list(answer.headers.items()), raw
+        raise AssertionError("unreachable")

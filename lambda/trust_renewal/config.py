@@ -30,6 +30,9 @@ class Config:
     log_level: str = "INFO"
     log_level_set: bool = False  # LOG_LEVEL was given (the chat is quieter by default)
     aws_region: str | None = None
+    # Where Alexa API calls go instead of the envelope's apiEndpoint: a local stub
+    # in the benchmark (ALEXA_API_URL); never set in production.
+    alexa_api_url: str | None = None
 
     @property
     def effective_skill_id(self) -> str:
@@ -56,6 +59,14 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> Config:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
     sqlite_path = env.get("SQLITE_PATH")
+    api_url = (env.get("ALEXA_API_URL") or "").strip() or None
+    if api_url:
+        from trust_renewal.alexa_api import check_base_url
+
+        try:
+            check_base_url(api_url)
+        except ValueError as exc:
+            raise ConfigError(f"ALEXA_API_URL: {exc}") from None
     return Config(
         table_name=table,
         skill_id=(env.get("SKILL_ID") or "").strip() or None,
@@ -64,4 +75,5 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> Config:
         log_level=level,
         log_level_set=bool((env.get("LOG_LEVEL") or "").strip()),
         aws_region=(env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "").strip() or None,
+        alexa_api_url=api_url,
     )

@@ -13,6 +13,7 @@ KNOWN_REQUEST_TYPES = frozenset(
         "CanFulfillIntentRequest",
         "Connections.Response",
         "Alexa.Presentation.APL.UserEvent",
+        "Alexa.Presentation.APLA.RuntimeError",
         "AlexaSkillEvent.SkillEnabled",
         "AlexaSkillEvent.SkillDisabled",
         "AlexaSkillEvent.SkillPermissionAccepted",

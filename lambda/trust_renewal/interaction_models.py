@@ -159,7 +159,7 @@ def build_model(
     """One locale's model from the shared source, its overlay, its spelling and the step topics."""
     spelling = spelling or {}
     extra: dict[str, list[str]] = overlay.get("samples") or {}
-    known = {intent["name"] for intent in source["intents"]}
+    known = {intent["name"] for intent in source["intents"]} | set(source["builtinIntents"])
     unknown = sorted(set(extra) - known)
     if unknown:
         raise ModelSourceError([f"locale overlay adds samples to unknown intents: {', '.join(unknown)}"])
@@ -173,7 +173,21 @@ def build_model(
             respell(variant, spelling) for s in samples for variant in expand_sample(s)
         )
         intents.append(built)
-    intents.extend({"name": name, "samples": []} for name in source["builtinIntents"])
+    # Built-ins understand the usual phrasings already; their samples here add the
+    # ways couples say them in this skill ("we're ready for the next part").
+    builtin_samples: dict[str, list[str]] = source.get("builtinSamples") or {}
+    strays = sorted(set(builtin_samples) - set(source["builtinIntents"]))
+    if strays:
+        raise ModelSourceError([f"builtinSamples for intents not in builtinIntents: {', '.join(strays)}"])
+    intents.extend(
+        {
+            "name": name,
+            "samples": _unique(
+                respell(s, spelling) for s in [*builtin_samples.get(name, []), *extra.get(name, [])]
+            ),
+        }
+        for name in source["builtinIntents"]
+    )
     model: dict[str, Any] = {"invocationName": source["invocationName"]}
     if source.get("modelConfiguration"):
         model["modelConfiguration"] = source["modelConfiguration"]
@@ -235,9 +249,10 @@ def check_model(model: dict[str, Any]) -> list[str]:
             if not slot_type.startswith("AMAZON.") and slot_type not in types:
                 problems.append(f"{iname}: slot {slot} has undefined type {slot_type}")
         samples = intent.get("samples", [])
-        if iname.startswith("AMAZON."):
-            continue
-        if len(samples) < MIN_SAMPLES:
+        builtin = iname.startswith("AMAZON.")
+        if builtin and slots:
+            problems.append(f"{iname}: a built-in intent cannot take slots here")
+        if not builtin and len(samples) < MIN_SAMPLES:
             problems.append(f"{iname}: {len(samples)} samples, fewer than {MIN_SAMPLES}")
         used: set[str] = set()
         for sample in samples:

@@ -26,11 +26,15 @@ def build_skill(
     if api_client is None:
         from trust_renewal.alexa_api import HttpApiClient
 
-        api_client = HttpApiClient()
+        api_client = HttpApiClient(base_url=config.alexa_api_url)
     builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
     for handler in ALL_HANDLERS:
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler())
     builder.add_global_request_interceptor(LoadStateInterceptor(store))
     builder.add_global_response_interceptor(SaveStateInterceptor())
-    return builder.create()
+    skill = builder.create()
+    from trust_renewal.device_interfaces import InterfaceKeepingSerializer
+
+    skill.serializer = InterfaceKeepingSerializer()  # keeps Alexa.Presentation.APLA, which the SDK drops
+    return skill

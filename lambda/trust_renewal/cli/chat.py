@@ -132,6 +132,16 @@ def speech_text(speech: dict[str, Any] | None) -> str:
         return " ".join(re.sub(r"<[^>]+>", " ", ssml).split())
 
 
+def audio_text(directives: list[dict[str, Any]] | None) -> str:
+    """An APL for Audio answer as readable text: the words, the bed and the quiet in words."""
+    from trust_renewal.render.apla import guide_text
+
+    for directive in directives or ():
+        if directive.get("type") == "Alexa.Presentation.APLA.RenderDocument":
+            return guide_text(directive)
+    return ""
+
+
 class Chat:
     """One person's conversation: lines in, what Alexa would say out."""
 
@@ -164,7 +174,11 @@ class Chat:
         runtime = SkillRuntime(config)
         runtime.skill  # noqa: B018  (build it now: import or store errors show at once)
         builder = EnvelopeBuilder(
-            config.effective_skill_id, user_id=f"amzn1.ask.account.{user}", locale=locale
+            config.effective_skill_id,
+            user_id=f"amzn1.ask.account.{user}",
+            locale=locale,
+            # An Echo speaker: it plays APL for Audio, so reflections come with their bed.
+            supported_interfaces={"Alexa.Presentation.APLA": {}},
         )
         matcher = Matcher.for_locale(locale, skill_id=config.effective_skill_id)
         return cls(runtime, builder, matcher, show_cards=show_cards)
@@ -234,7 +248,7 @@ class Chat:
             return  # Alexa does not speak a reply to a SessionEndedRequest
         self.builder.absorb(response)
         body = response.get("response") or {}
-        text = speech_text(body.get("outputSpeech"))
+        text = speech_text(body.get("outputSpeech")) or audio_text(body.get("directives"))
         self._say(text or "(says nothing)")
         if self.show_cards and body.get("card"):
             self._card(body["card"])

@@ -2,7 +2,7 @@
 
 The completeness rules of the program (issue 3) live here as ``program_warnings``
 so writers can run them on a draft (``--from FOLDER``) while they write; the
-tests in ``tests/test_content_*.py`` state the same rules one by one.
+tests in ``tests/content/`` state the same rules one by one.
 Heavy imports (textstat, the loader) happen inside the functions.
 """
 

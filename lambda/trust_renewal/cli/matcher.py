@@ -187,6 +187,17 @@ def _trim_edges(words: str) -> str:
     return words
 
 
+_LEADING_FILLERS = re.compile(
+    r"^(?:(?:ok|okay|so|um|uh|er|erm|well|and|alright|all right|right|yeah|hey|oh|sorry)\b ?)+"
+)
+_TRAILING_FILLERS = re.compile(r"(?: (?:please|now|then|thanks|thank you|for us|alexa))+$")
+
+
+def without_fillers(spoken: str) -> str:
+    """Normalised words without the fillers around them ("ok so next please" → "next")."""
+    return _TRAILING_FILLERS.sub("", _LEADING_FILLERS.sub("", spoken)).strip()
+
+
 @dataclass(frozen=True)
 class Match:
     """What Alexa would send for one utterance: an intent and its slots."""
@@ -210,6 +221,16 @@ class _Pattern:
     regex: re.Pattern[str]
     literal_words: int
     slot_types: dict[str, str]  # group name → slot type
+
+
+def _typed(slot_type: str, slot: dict[str, Any]) -> bool:
+    """The slot holds a value of a checked type: a number, a time, a custom value, a name word."""
+    if slot_type in ("AMAZON.NUMBER", "AMAZON.TIME"):
+        return True  # _slot already refused words that are not one
+    if slot_type == "AMAZON.FirstName":
+        return False
+    authority = slot.get("resolutions", {}).get("resolutionsPerAuthority", [{}])[0]
+    return authority.get("status", {}).get("code") == "ER_SUCCESS_MATCH"
 
 
 def load_builtin_utterances() -> dict[str, list[str]]:
@@ -257,8 +278,9 @@ class Matcher:
         )
         self.patterns: list[_Pattern] = []
         for intent in lm["intents"]:
-            samples = intent.get("samples") or builtins.get(intent["name"], [])
-            for sample in samples:
+            # A built-in hears its usual phrasings plus the samples the model adds to it.
+            samples = [*intent.get("samples", []), *builtins.get(intent["name"], [])]
+            for sample in dict.fromkeys(samples):
                 self.patterns.append(self._compile(intent["name"], sample))
 
     @classmethod
@@ -290,7 +312,9 @@ class Matcher:
 
         Safety first: a self-harm, abuse or danger sample anywhere in the
         sentence, or a distress sample as the whole of it (small words aside),
-        wins over any other intent's sample.
+        wins over any other intent's sample. Otherwise, as Alexa's language
+        understanding shrugs off filler words ("ok so, next please"), a sample's
+        exact words are tried first, then the words without them.
         """
         found = self._match_samples(text)
         if found.intent in (*HEARD_WITHIN, *HEARD_WHOLE):
@@ -312,7 +336,15 @@ class Matcher:
 
     def _match_samples(self, text: str) -> Match:
         spoken = normalise(text)
+        found = self._match_words(spoken)
+        plain = without_fillers(spoken)
+        if found.is_fallback and plain and plain != spoken:
+            found = self._match_words(plain)
+        return found
+
+    def _match_words(self, spoken: str) -> Match:
         best: tuple[tuple[int, int, int], int, Match] | None = None
+        whole: Match | None = None
         for order, pattern in enumerate(self.patterns):
             found = pattern.regex.fullmatch(spoken)
             if not found:
@@ -320,20 +352,32 @@ class Matcher:
             slots = self._fill(pattern, found)
             if slots is None:
                 continue
-            resolved = sum(
-                1
-                for s in slots.values()
-                if s.get("resolutions", {}).get("resolutionsPerAuthority", [{}])[0]
-                .get("status", {})
-                .get("code")
-                == "ER_SUCCESS_MATCH"
-            )
+            typed = {name: _typed(pattern.slot_types[name], slots[name]) for name in pattern.slot_types}
+            if pattern.literal_words == 0 and not all(
+                ok or pattern.slot_types[name] == "AMAZON.FirstName" for name, ok in typed.items()
+            ):
+                # A bare answer ("forgiveness", "three", "eight p m") is heard only when
+                # its words are a value of the slot's type, not any words at all.
+                continue
+            # Values Alexa checks against a type (numbers, times, custom values) beat
+            # free text such as a first name: "three" is a number before it is a name.
+            resolved = sum(typed.values())
             captured = sum(len(found.group(g) or "") for g in pattern.slot_types)
             # Most literal words first, then resolved slots, then the least left to slots.
             score = (pattern.literal_words, resolved, -captured)
+            match = Match(pattern.intent, slots, pattern.sample)
             if best is None or score > best[0]:
-                best = (score, order, Match(pattern.intent, slots, pattern.sample))
+                best = (score, order, match)
+            if pattern.literal_words == 0 and typed and all(typed.values()) and whole is None:
+                whole = match
+        if best is not None and whole is not None and self._takes_names(best[2]):
+            # Words that are wholly a value of a checked type ("talk and listen", a step
+            # topic; "three") are that value before they are first names around an "and".
+            return whole
         return best[2] if best else Match(FALLBACK, via="none")
+
+    def _takes_names(self, match: Match) -> bool:
+        return "AMAZON.FirstName" in self.intent_slots.get(match.intent, {}).values()
 
     def _fill(self, pattern: _Pattern, found: re.Match[str]) -> dict[str, dict[str, Any]] | None:
         slots: dict[str, dict[str, Any]] = {

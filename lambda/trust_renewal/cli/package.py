@@ -1,15 +1,19 @@
-"""``trust-renewal package``: assemble the skill package the ASK CLI deploys.
+"""``trust-renewal package``: assemble the skill package the ASK CLI deploys, and check it.
 
-The manifest (``interaction_model/skill.json``) and the five interaction
-models live once in the repository; this command copies them into the ASK CLI
-v2 layout, filling in the endpoint and the privacy and terms links::
+The manifest (``interaction_model/skill.json``), the five interaction models and
+the icons (``interaction_model/assets/``) live once in the repository; this
+command copies them into the ASK CLI v2 layout, filling in the endpoints (one
+per Alexa region) and the privacy and terms links::
 
     OUT/ask-resources.json
     OUT/skill-package/skill.json
+    OUT/skill-package/assets/images/icon-108.png, icon-512.png
     OUT/skill-package/interactionModels/custom/<locale>.json
     OUT/.ask/ask-states.json            (only with --skill-id)
 
-Then ``cd OUT && ask deploy --target skill-metadata``.
+Then ``cd OUT && ask deploy --target skill-metadata``. Placeholders (an example
+link, the all-zero account) are refused unless ``--draft``; ``--check`` runs the
+certification self-check (``cli/certification.py``) on what was written.
 """
 
 from __future__ import annotations
@@ -18,13 +22,26 @@ import argparse
 import json
 import re
 import sys
+import tempfile
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-PLACEHOLDER_HOST = "example.com"
 PLACEHOLDER_ACCOUNT = ":000000000000:"
-_ARN = re.compile(r"^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?$")
-_HTTPS = re.compile(r"^https://[^\s/$.?#][^\s]*$")
+# Host names reserved for examples and tests (RFC 2606 / 6761): never a real policy page.
+_PLACEHOLDER_HOST = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$")
+_ARN = re.compile(
+    r"^arn:aws:lambda:(?P<region>[a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?$"
+)
+_HTTPS = re.compile(r"^https://(?P<host>[^\s/$.?#:][^\s/:?#]*)(?::\d+)?(?:[/?#]\S*)?$")
+# Alexa sends each locale's requests to one of three regions, and a Lambda
+# endpoint there must live in this AWS region (Alexa's hosting requirement).
+AWS_REGION = {"NA": "us-east-1", "EU": "eu-west-1", "FE": "us-west-2"}
+REGION_OF_LOCALE = {"en-US": "NA", "en-CA": "NA", "en-GB": "EU", "en-IN": "EU", "en-AU": "FE"}
+# template.yaml names the function after its stack: FunctionName !Sub ${AWS::StackName}-skill.
+DEFAULT_STACK = "trust-renewal"
+ICONS = {"smallIconUri": ("icon-108.png", 108), "largeIconUri": ("icon-512.png", 512)}
+ASSET_DIR = "assets/images"
 
 
 class PackageError(ValueError):
@@ -32,13 +49,21 @@ class PackageError(ValueError):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--out", type=Path, required=True, metavar="DIR", help="folder to write the package into"
-    )
+    parser.add_argument("--out", type=Path, metavar="DIR", help="folder to write the package into")
     parser.add_argument(
         "--endpoint",
         metavar="ARN_OR_URL",
-        help="the skill's endpoint: the Lambda function ARN (sam deploy prints it) or an https URL",
+        help="the default (North America) endpoint: a Lambda function ARN in us-east-1, or an https URL",
+    )
+    parser.add_argument("--endpoint-eu", metavar="ARN", help="the function in eu-west-1 (en-GB, en-IN)")
+    parser.add_argument("--endpoint-fe", metavar="ARN", help="the function in us-west-2 (en-AU)")
+    parser.add_argument(
+        "--account",
+        metavar="AWS_ACCOUNT_ID",
+        help="fill all three regional endpoints with the stack's function in that account",
+    )
+    parser.add_argument(
+        "--stack-name", default=DEFAULT_STACK, help=f"the SAM stack name in each region ({DEFAULT_STACK})"
     )
     parser.add_argument(
         "--wildcard-certificate",
@@ -52,14 +77,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="an existing skill's ID, so ask deploy updates it instead of creating a new one",
     )
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="allow placeholders (example links, no endpoint) for a first upload or a local check",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check the package against what certification checks offline; exit 1 on any failure",
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="DIR",
+        help="with --check: check an already written package folder instead of building one",
+    )
 
 
 def read_manifest() -> dict[str, Any]:
     """The manifest source shipped with the package."""
-    from importlib import resources
-
     node = resources.files("trust_renewal.interaction_model").joinpath("skill.json")
     return json.loads(node.read_text(encoding="utf-8"))
+
+
+def is_placeholder_url(url: str) -> bool:
+    match = _HTTPS.match(url or "")
+    return bool(match and _PLACEHOLDER_HOST.search(match.group("host").lower()))
+
+
+def arn_region(uri: str) -> str | None:
+    match = _ARN.match(uri or "")
+    return match.group("region") if match else None
 
 
 def _endpoint(value: str, wildcard: bool) -> dict[str, str]:
@@ -70,10 +120,25 @@ def _endpoint(value: str, wildcard: bool) -> dict[str, str]:
     raise PackageError(f"--endpoint must be a Lambda function ARN or an https URL, not {value!r}")
 
 
+def _regional_arn(value: str, region: str, option: str) -> dict[str, str]:
+    if arn_region(value) != AWS_REGION[region]:
+        raise PackageError(f"{option} must be a Lambda function ARN in {AWS_REGION[region]}, not {value!r}")
+    return {"uri": value}
+
+
 def _https(value: str, option: str) -> str:
     if not _HTTPS.match(value):
         raise PackageError(f"{option} must be an https URL, not {value!r}")
     return value
+
+
+def stack_arns(account: str, stack: str = DEFAULT_STACK) -> dict[str, str]:
+    """The skill function's ARN in each Alexa region, for a stack of that name in each."""
+    if not re.fullmatch(r"\d{12}", account or ""):
+        raise PackageError(f"--account must be a 12-digit AWS account ID, not {account!r}")
+    return {
+        region: f"arn:aws:lambda:{aws}:{account}:function:{stack}-skill" for region, aws in AWS_REGION.items()
+    }
 
 
 def configure_manifest(
@@ -82,15 +147,31 @@ def configure_manifest(
     privacy_url: str | None = None,
     terms_url: str | None = None,
     wildcard: bool = False,
+    regional: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A copy of the manifest with the deployment's endpoint and links filled in."""
+    """A copy of the manifest with the deployment's endpoints and links filled in.
+
+    ``regional`` maps NA/EU/FE to Lambda ARNs. An https endpoint (the web
+    service) serves every region, so the regional entries are dropped for it.
+    """
     out = json.loads(json.dumps(manifest))
     body = out["manifest"]
+    regional = dict(regional or {})
+    if endpoint and "NA" not in regional and arn_region(endpoint):
+        regional["NA"] = endpoint
+    if endpoint is None and "NA" in regional:
+        endpoint = regional["NA"]
+    targets = [body["apis"]["custom"]] + ([body["events"]] if "events" in body else [])
     if endpoint:
-        target = _endpoint(endpoint, wildcard)
-        body["apis"]["custom"]["endpoint"] = dict(target)
-        if "events" in body:
-            body["events"]["endpoint"] = dict(target)
+        default = _endpoint(endpoint, wildcard)
+        for target in targets:
+            target["endpoint"] = dict(default)
+            if "uri" in default and not arn_region(default["uri"]):
+                target.pop("regions", None)
+    for region, arn in regional.items():
+        entry = _regional_arn(arn, region, f"the {region} endpoint")
+        for target in targets:
+            target.setdefault("regions", {})[region] = {"endpoint": dict(entry)}
     for locale in body["privacyAndCompliance"]["locales"].values():
         if privacy_url:
             locale["privacyPolicyUrl"] = _https(privacy_url, "--privacy-url")
@@ -103,18 +184,26 @@ def placeholders_left(manifest: dict[str, Any]) -> list[str]:
     """What still needs configuring before the skill can be certified."""
     body = manifest["manifest"]
     left = []
-    if PLACEHOLDER_ACCOUNT in body["apis"]["custom"]["endpoint"]["uri"]:
-        left.append("the endpoint (--endpoint)")
+    custom = body["apis"]["custom"]
+    uris = [custom["endpoint"]["uri"]] + [r["endpoint"]["uri"] for r in custom.get("regions", {}).values()]
+    if any(PLACEHOLDER_ACCOUNT in uri for uri in uris):
+        left.append("the endpoint (--endpoint, or --account for all three regions)")
     links = body["privacyAndCompliance"]["locales"].values()
-    if any(PLACEHOLDER_HOST in link.get("privacyPolicyUrl", "") for link in links):
+    if any(is_placeholder_url(link.get("privacyPolicyUrl", "")) for link in links):
         left.append("the privacy policy link (--privacy-url)")
-    if any(PLACEHOLDER_HOST in link.get("termsOfUseUrl", "") for link in links):
+    if any(is_placeholder_url(link.get("termsOfUseUrl", "")) for link in links):
         left.append("the terms of use link (--terms-url)")
     return left
 
 
+def icon_files() -> dict[str, bytes]:
+    """The icons shipped with the package, by file name (drawn by scripts/draw_icons.py)."""
+    folder = resources.files("trust_renewal.interaction_model").joinpath("assets")
+    return {name: folder.joinpath(name).read_bytes() for name, _ in ICONS.values()}
+
+
 def package_files(manifest: dict[str, Any], skill_id: str | None = None) -> dict[str, Any]:
-    """Every file of the ASK CLI project, by path relative to its root."""
+    """Every file of the ASK CLI project, by path relative to its root (JSON data or bytes)."""
     from trust_renewal.interaction_models import LOCALES, load_model
 
     files: dict[str, Any] = {
@@ -124,6 +213,8 @@ def package_files(manifest: dict[str, Any], skill_id: str | None = None) -> dict
         },
         "skill-package/skill.json": manifest,
     }
+    for name, data in icon_files().items():
+        files[f"skill-package/{ASSET_DIR}/{name}"] = data
     for locale in LOCALES:
         files[f"skill-package/interactionModels/custom/{locale}.json"] = load_model(locale)
     if skill_id:
@@ -138,24 +229,73 @@ def write_files(out: Path, files: dict[str, Any]) -> None:
     for relative, data in files.items():
         path = out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _regional_options(args: argparse.Namespace) -> dict[str, str]:
+    regional = stack_arns(args.account, args.stack_name) if args.account else {}
+    if args.endpoint_eu:
+        regional["EU"] = args.endpoint_eu
+    if args.endpoint_fe:
+        regional["FE"] = args.endpoint_fe
+    return regional
+
+
+def _check(folder: Path, draft: bool) -> int:
+    from trust_renewal.cli.certification import check_package
+
+    report = check_package(folder, draft=draft)
+    print(report.text())
+    return 0 if report.passed else 1
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.source is not None:
+        if not args.check:
+            print("--from is for --check: it checks a package folder that already exists", file=sys.stderr)
+            return 2
+        return _check(args.source, args.draft)
+    if args.out is None and not args.check:
+        print("--out is required: the folder to write the package into", file=sys.stderr)
+        return 2
     if args.skill_id and not re.match(r"^amzn1\.ask\.skill\.[0-9a-fA-F-]{36}$", args.skill_id):
         print(f"--skill-id does not look like a skill ID: {args.skill_id!r}", file=sys.stderr)
         return 2
     try:
         manifest = configure_manifest(
-            read_manifest(), args.endpoint, args.privacy_url, args.terms_url, args.wildcard_certificate
+            read_manifest(),
+            args.endpoint,
+            args.privacy_url,
+            args.terms_url,
+            args.wildcard_certificate,
+            _regional_options(args),
         )
     except PackageError as exc:
         print(exc, file=sys.stderr)
         return 2
+    left = placeholders_left(manifest)
+    if left and not args.draft:
+        for item in left:
+            print(f"Still a placeholder: {item}.", file=sys.stderr)
+        print(
+            "Refusing to write a package certification would reject; add --draft to write it anyway.",
+            file=sys.stderr,
+        )
+        return 2
     files = package_files(manifest, args.skill_id)
+    if args.out is None:  # --check alone: build in a temporary folder, check, and clean up
+        with tempfile.TemporaryDirectory(prefix="trust-renewal-package-") as temp:
+            write_files(Path(temp), files)
+            return _check(Path(temp), args.draft)
     write_files(args.out, files)
     print(f"Wrote {len(files)} files to {args.out}.")
+    for item in left:
+        print(f"Draft: still a placeholder: {item}.", file=sys.stderr)
+    if args.check:
+        return _check(args.out, args.draft)
     print(f"To deploy: cd {args.out} && ask deploy --target skill-metadata")
-    for item in placeholders_left(manifest):
-        print(f"Still a placeholder: {item}.", file=sys.stderr)
     return 0
+

@@ -15,7 +15,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trust_renewal.content.model import (
     AUDIENCES,
@@ -32,6 +32,9 @@ from trust_renewal.content.model import (
 from trust_renewal.render.markup import MarkupError, parse, spoken_seconds
 from trust_renewal.spelling import respell
 
+if TYPE_CHECKING:
+    from trust_renewal.content.compiled import Compiled
+
 DEFAULT_LOCALE = "en-US"
 # Placeholders program text may use; the renderer fills them.
 PROGRAM_PARAMS = frozenset({"speaker", "listener", "first", "second"})
@@ -41,7 +44,7 @@ STEP_FIELDS = frozenset(
     {"id", "number", "title", "purpose", "topics", "intro", "reflection", "exercises"}
 )
 EXERCISE_FIELDS = frozenset(
-    {"id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing"}
+    {"id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing", "pace"}
 )
 PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns"})
 CHECKIN_FIELDS = frozenset({"id", "say", "card"})
@@ -137,6 +140,10 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         check.problems.append(
             f"{where}: audience {audience!r} is not one of {', '.join(AUDIENCES)}"
         )
+    pace = raw.get("pace", "")  # optional: a pace named in voice.json, or "plain" (render.pace)
+    if not isinstance(pace, str):
+        check.problems.append(f"{where}: 'pace' is not a str")
+        pace = ""
     minutes = check.need(raw, "minutes", (int, float), where) or 0
     quick = check.need(raw, "quick_minutes", (int, float), where) or 0
     if minutes and not 1 <= minutes <= 30:
@@ -173,6 +180,7 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         closing=check.markup(
             check.need(raw, "closing", str, where), f"{where} closing", PROGRAM_PARAMS
         ),
+        pace=pace,
     )
     if len(check.problems) == found_before:  # timings only mean something on sound data
         _check_durations(exercise, check, where)
@@ -275,7 +283,7 @@ def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
 
 
 # Keys whose values are identifiers or slot synonyms, never respelled.
-_NOT_PROSE = frozenset({"id", "kind", "audience", "topics", "source", "sources"})
+_NOT_PROSE = frozenset({"id", "kind", "audience", "topics", "source", "sources", "pace"})
 
 
 def _overlay_spelling(overlay: Traversable | None) -> dict[str, str]:
@@ -422,7 +430,8 @@ def load_content(locale: str | None = DEFAULT_LOCALE) -> Content:
 
 @lru_cache(maxsize=16)
 def _has_steps(language: str) -> bool:
-    return bool(_read_steps(_data_root(language)))
+    node = _data_root(language).joinpath("steps")
+    return node.is_dir() and any(f.name.endswith(".json") for f in node.iterdir())
 
 
 @lru_cache(maxsize=16)
@@ -432,7 +441,19 @@ def _has_overlay(locale: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _load(language: str, overlay: str | None) -> Content:
+    compiled = _compiled()
+    if compiled is not None and (language, overlay) in compiled:
+        return compiled[(language, overlay)]
     return _build(_data_root(language), _data_root(overlay) if overlay else None)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> Compiled | None:
+    """The build's checked, pickled content, if this bundle has it (see content.compiled)."""
+    from trust_renewal.content.compiled import load_compiled
+
+    return load_compiled()
+
 
 
 def load_content_from(

@@ -38,6 +38,7 @@ class Exercise:
     intro: str
     prompts: tuple[Prompt, ...]
     closing: str
+    pace: str = ""  # how Alexa paces its prompts (render.pace); empty: the kind's pace
 
     def prompt_indexes(self, quick: bool) -> tuple[int, ...]:
         """Which prompts to speak, in order, for the full or the quick version."""

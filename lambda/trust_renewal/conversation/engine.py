@@ -8,6 +8,7 @@ from dataclasses import replace
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
 from trust_renewal.conversation import safety
+from trust_renewal.conversation.answers import CONFIRMED, clock_of, interpret, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
@@ -36,6 +37,7 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     elif event.kind == "action_result":
         state, reply = _action_result(state, event, content)
     else:
+        event = interpret(state, event, content)  # bare answers, read by the open question
         # Safety first, from every situation: before any per-intent handler.
         previous = state
         state, reply_or_none = safety.before(state, event, content, _context(state, content))
@@ -105,7 +107,15 @@ def _reprompt(state: State, content: Content) -> tuple[Line, ...]:
 
 def _stay(state: State, content: Content, *lines: Line) -> tuple[State, Reply]:
     """Answer without moving: the lines, then what can be said here."""
+    if lines and _asks(lines[-1], content):
+        # One question per reply, and it ends the reply: no cue after a question.
+        return state, Reply(speech=lines, reprompt=(lines[-1],))
     return state, Reply(speech=(*lines, *_cue(state, content)), reprompt=_reprompt(state, content))
+
+
+def _asks(line: Line, content: Content) -> bool:
+    key = line.key.removeprefix("phrase:")
+    return line.key.startswith("phrase:") and content.phrases.get(key, "").rstrip().endswith("?")
 
 
 def _offer_today(
@@ -469,6 +479,13 @@ def _checkin(state: State, event: Event, content: Content) -> tuple[State, Reply
 
 def _reminder(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     time = (event.slots.get("time") or "").strip()
+    if not time:
+        return _stay(state, content, say("reminder.which_time"))
+    if unclear_hour(time) and event.slots.get(CONFIRMED) != "yes":
+        # "Eight" could be either: one either/or question, answered "in the evening" or "eight p m".
+        hour, minute = clock_of(time) or (0, 0)
+        spoken = f"{hour}:{minute:02d}" if minute else str(hour)
+        return _stay(state, content, say("reminder.am_or_pm", time=spoken, clock=time))
     return state, Reply(action="create_reminder", action_params={"time": time})
 
 

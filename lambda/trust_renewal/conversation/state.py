@@ -39,6 +39,10 @@ class State:
     program_done: bool = False
     checkins_heard: int = 0
     reminder_token: str | None = None
+    background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
+    # Device time zones, so a session start rarely asks Alexa's Settings API:
+    # (hashed device ID, IANA zone, UTC date fetched); kept small by handlers.time_zones.
+    zones: tuple[tuple[str, str, str], ...] = ()
     # -- this session only -------------------------------------------------------
     phase: str = "home"
     offer: str | None = None  # what "yes" does now
@@ -59,6 +63,7 @@ class State:
         data["finished"] = list(self.finished)
         data["names"] = list(self.names)
         data["people"] = [list(p) for p in self.people]
+        data["zones"] = [list(z) for z in self.zones]
         data["schema"] = SCHEMA_VERSION
         return data
 
@@ -98,6 +103,13 @@ class State:
                         (str(p[0]), int(p[1]))
                         for p in value
                         if isinstance(p, list | tuple) and len(p) == 2 and isinstance(p[1], int)
+                    )
+            elif name == "zones":
+                if isinstance(value, list | tuple):
+                    values[name] = tuple(
+                        (z[0], z[1], z[2])
+                        for z in value
+                        if isinstance(z, list | tuple) and len(z) == 3 and all(isinstance(x, str) for x in z)
                     )
             elif isinstance(default, bool):
                 if isinstance(value, bool):

@@ -36,23 +36,10 @@ def session_of(handler_input: HandlerInput) -> dict[str, Any]:
 
 
 def _time_zone(handler_input: HandlerInput) -> str:
-    """The device's time zone from the Alexa Settings API, asked once per session; UTC on any failure."""
-    session = session_of(handler_input)
-    if isinstance(session.get("tz"), str):
-        return session["tz"]
-    zone = "UTC"
-    system = getattr(handler_input.request_envelope.context, "system", None)
-    device_id = getattr(getattr(system, "device", None), "device_id", None)
-    if device_id and getattr(system, "api_access_token", None) and handler_input.service_client_factory:
-        try:
-            found = handler_input.service_client_factory.get_ups_service().get_system_time_zone(device_id)
-            if isinstance(found, str) and found:
-                ZoneInfo(found)  # reject names this runtime cannot use
-                zone = found
-        except Exception as exc:  # the API, the network or the zone name: fall back to UTC
-            log.info("time zone lookup failed; using UTC", extra={"error_type": type(exc).__name__})
-    session["tz"] = zone
-    return zone
+    """The device's time zone: settled once per session, kept per device (see time_zones)."""
+    from trust_renewal.handlers.time_zones import device_time_zone
+
+    return device_time_zone(handler_input, STATE_KEY, session_of(handler_input))
 
 
 def local_today(handler_input: HandlerInput) -> str:
@@ -136,8 +123,12 @@ def render(handler_input: HandlerInput, reply: Reply, content: Content) -> Respo
         from trust_renewal.conversation.reply import say
 
         reply = replace(reply, speech=(*(say(k) for k in notices), *reply.speech))
-    rendered = render_reply(reply, content)
-    if rendered.ssml:
+    locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+    rendered = render_reply(reply, content, locale)
+    from trust_renewal.render.apla import add_audio  # reflections and quiet turns over a soft bed
+
+    in_document = add_audio(handler_input, reply, content, current_state(handler_input).background)
+    if rendered.ssml and not in_document:  # Alexa would say outputSpeech before the document
         builder.speak(rendered.ssml)
     if rendered.reprompt and not reply.end_session:
         builder.ask(rendered.reprompt)

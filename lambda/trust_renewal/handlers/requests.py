@@ -11,6 +11,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from trust_renewal.handlers.adapter import build_event, respond
+from trust_renewal.handlers.permissions import PermissionEventHandler
 from trust_renewal.storage.base import user_key
 
 log = logging.getLogger(__name__)
@@ -72,18 +73,21 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
 
 class QuietEventHandler(AbstractRequestHandler):
-    """Events that need no answer: skill enabled, permission changes, audio player events."""
+    """Events that need no answer: skill enabled (not subscribed), account linking, audio player events.
+
+    Permission changes are acted on in ``handlers/permissions.py``.
+    """
 
     TYPES = (
         "AlexaSkillEvent.SkillEnabled",
-        "AlexaSkillEvent.SkillPermissionAccepted",
-        "AlexaSkillEvent.SkillPermissionChanged",
         "AlexaSkillEvent.SkillAccountLinked",
         "AudioPlayer.PlaybackStarted",
         "AudioPlayer.PlaybackFinished",
         "AudioPlayer.PlaybackStopped",
         "AudioPlayer.PlaybackNearlyFinished",
         "AudioPlayer.PlaybackFailed",
+        # A background-sound document that failed to play: noted; the couple's next word still works.
+        "Alexa.Presentation.APLA.RuntimeError",
     )
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -167,6 +171,7 @@ REQUEST_HANDLERS = (
     LaunchHandler(),
     SessionEndedHandler(),
     SkillDisabledHandler(),
+    PermissionEventHandler(),
     QuietEventHandler(),
     ExceptionEncounteredHandler(),
     CanFulfillIntentHandler(),

@@ -26,32 +26,50 @@ DOCUMENT_TOKEN = "trustRenewalScreen"
 DATASOURCE = "payload"
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def _read_document(name: str) -> dict[str, Any]:
+    node = resources.files("trust_renewal.content").joinpath("data", "apl", name)
+    return json.loads(node.read_text(encoding="utf-8"))
+
+
 def screen_document() -> dict[str, Any]:
     """The APL document, read once per process."""
-    node = resources.files("trust_renewal.content").joinpath("data", "apl", "screen.json")
-    return json.loads(node.read_text(encoding="utf-8"))
+    return _read_document("screen.json")
+
+
+def basic_document() -> dict[str, Any]:
+    """The plain document for devices whose APL is older than the main one's (same payload)."""
+    return _read_document("screen_basic.json")
 
 
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", text))
 
 
-def supports_screen(supported_interfaces: Any) -> bool:
-    """True when the device takes APL at our document's version (or does not say which).
+def document_for(supported_interfaces: Any) -> dict[str, Any] | None:
+    """The document this device can show: the main one, the plain one on older APL, or None.
 
     ``supported_interfaces`` is the raw ``context.System.device.supportedInterfaces``
-    dict; a device without the APL interface never gets the directive.
+    dict; a device without the APL interface never gets the directive. A device
+    that does not say its APL version gets the main document.
     """
     if not isinstance(supported_interfaces, dict):
-        return False
+        return None
     apl = supported_interfaces.get(APL_INTERFACE)
     if not isinstance(apl, dict):
-        return False
+        return None
     max_version = (apl.get("runtime") or {}).get("maxVersion")
     if not isinstance(max_version, str) or not _version(max_version):
-        return True
-    return _version(max_version) >= _version(screen_document()["version"])
+        return screen_document()
+    for document in (screen_document(), basic_document()):
+        if _version(max_version) >= _version(document["version"]):
+            return document
+    return None
+
+
+def supports_screen(supported_interfaces: Any) -> bool:
+    """True when the device can show one of the documents."""
+    return document_for(supported_interfaces) is not None
 
 
 def _text(content: Content, key: str, **params: object) -> str:
@@ -139,13 +157,14 @@ def screen_directive(
     """A RenderDocument directive for this reply, or None (no screen, or the session ends)."""
     if reply.silent or reply.end_session or not reply.speech:
         return None
-    if not supports_screen(supported_interfaces):
+    document = document_for(supported_interfaces)
+    if document is None:
         return None
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
     return RenderDocumentDirective(
         token=DOCUMENT_TOKEN,
-        document=screen_document(),
+        document=document,
         datasources={DATASOURCE: screen_data(reply, state, content)},
     )
 

@@ -120,6 +120,11 @@ def _param(tokens_param: Param, params: Mapping[str, object]) -> str:
     return _NOT_XML.sub("", value)
 
 
+def fill(token: Param, params: Mapping[str, object]) -> str:
+    """A parameter's value as plain text (not yet escaped)."""
+    return _param(token, params)
+
+
 def _break(seconds: float) -> str:
     millis = round(seconds * 1000)
     return (
@@ -150,20 +155,39 @@ def digits_ssml(number: str) -> str:
     return f'<prosody rate="slow">{groups}</prosody>'
 
 
-def to_ssml(markup: str, params: Mapping[str, object] | None = None) -> str:
-    """An SSML fragment (no ``<speak>`` wrapper) with all text escaped."""
+def to_ssml(
+    markup: str, params: Mapping[str, object] | None = None, wrap: tuple[str, str] = ("", "")
+) -> str:
+    """An SSML fragment (no ``<speak>`` wrapper) with all text escaped.
+
+    ``wrap`` (an opening and a closing tag) goes around each run of words, never
+    around a pause or a sound, so a speaking style never has to hold a break or audio.
+    """
     out = []
+    words: list[str] = []
+
+    def flush() -> None:
+        if "".join(words).strip():
+            out.append(wrap[0] + "".join(words) + wrap[1])
+        elif words:
+            out.append("".join(words))
+        words.clear()
+
     for token in parse(markup):
         if isinstance(token, Text):
-            out.append(escape(token.value))
+            words.append(escape(token.value))
         elif isinstance(token, Param):
-            out.append(escape(_param(token, params or {})))
+            words.append(escape(_param(token, params or {})))
         elif isinstance(token, Pause):
+            flush()
             out.append(pause_ssml(token.seconds))
         elif isinstance(token, Digits):
+            flush()  # a number is read at its own slow pace, with breaks between groups
             out.append(digits_ssml(token.number))
         else:
+            flush()
             out.append(f'<audio src="{CHIME_URL}"/>')
+    flush()
     return "".join(out)
 
 

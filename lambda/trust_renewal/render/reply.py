@@ -77,10 +77,18 @@ def _join(pieces: list[str]) -> str:
     return out
 
 
-def line_ssml(line: Line, content: Content) -> str:
+def line_markup(line: Line, content: Content) -> tuple[str, dict[str, str]]:
+    """The markup a line refers to and the parameters it is filled with (for other renderers)."""
+    return _source(line, content), _params(line, content)
+
+
+def line_ssml(line: Line, content: Content, locale: str = "en-US") -> str:
     if line.key.startswith("person:"):
         return f'<alexa:name type="first" personId={quoteattr(line.key[len("person:") :])}/>'
-    return to_ssml(_source(line, content), _params(line, content))
+    from trust_renewal.render.pace import pace_of  # reflections and turn prompts are paced for listening
+
+    pace = pace_of(line, content, locale)
+    return to_ssml(_source(line, content), _params(line, content), pace.wrap if pace else ("", ""))
 
 
 def line_text(line: Line, content: Content) -> str:
@@ -89,19 +97,19 @@ def line_text(line: Line, content: Content) -> str:
     return to_plain(_source(line, content), _params(line, content))
 
 
-def speech_ssml(lines: tuple[Line, ...], content: Content) -> str:
-    return _join([line_ssml(line, content) for line in lines])
+def speech_ssml(lines: tuple[Line, ...], content: Content, locale: str = "en-US") -> str:
+    return _join([line_ssml(line, content, locale) for line in lines])
 
 
-def render_reply(reply: Reply, content: Content) -> Rendered:
+def render_reply(reply: Reply, content: Content, locale: str = "en-US") -> Rendered:
     card_title = card_text = None
     if reply.card is not None:
         card_title = line_text(reply.card.title, content)
         # One line per card line: a finished exercise's card lists its prompts.
         card_text = "\n".join(text for line in reply.card.body if (text := line_text(line, content)))
     return Rendered(
-        ssml=speech_ssml(reply.speech, content),
-        reprompt=speech_ssml(reply.reprompt, content) if reply.reprompt else None,
+        ssml=speech_ssml(reply.speech, content, locale),
+        reprompt=speech_ssml(reply.reprompt, content, locale) if reply.reprompt else None,
         card_title=card_title,
         card_text=card_text,
     )

@@ -19,6 +19,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -36,7 +37,7 @@ from trust_renewal.storage.dynamo_codec import CodecError, decode_item, encode
 log = logging.getLogger(__name__)
 
 # Every DynamoDB action this module calls. template.yaml grants exactly these
-# (tests/test_template.py checks), so a new call here needs the policy too.
+# (tests/contracts/test_template.py checks), so a new call here needs the policy too.
 DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")
 
 # Alexa waits 8 s for a turn. Worst case for one call: 2 attempts x (0.5 s
@@ -91,8 +92,11 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         region: str | None = None,
         client: Any = None,
         merge: Merge | None = None,
+        data_folder: Path | bool | None = None,
     ) -> None:
         self.table_name = table_name
+        # botocore's data: None = the bundle's DynamoDB-only folder when it fits, False = full data.
+        self.data_folder = data_folder
         self.region = region
         self.merge = merge
         self._client = client
@@ -116,6 +120,8 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         from botocore.config import Config
         from botocore.exceptions import BotoCoreError
 
+        from trust_renewal.storage.botocore_data import lean_loader
+
         config = Config(
             connect_timeout=CONNECT_TIMEOUT_S,
             read_timeout=READ_TIMEOUT_S,
@@ -123,9 +129,13 @@ class DynamoDbStore(AbstractPersistenceAdapter):
             retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         )
         try:
-            return botocore.session.get_session().create_client(
-                "dynamodb", region_name=self.region, config=config
-            )
+            session = botocore.session.get_session()
+            loader = lean_loader(self.data_folder) if self.data_folder is not False else None
+            if loader is not None:
+                # Still botocore's own Loader, client, signer and credential chain:
+                # only the files it reads are fewer (see botocore_data).
+                session.register_component("data_loader", loader)
+            return session.create_client("dynamodb", region_name=self.region, config=config)
         except BotoCoreError as exc:  # e.g. no region configured
             raise StorageUnavailable(f"cannot set up DynamoDB ({type(exc).__name__})") from exc
 

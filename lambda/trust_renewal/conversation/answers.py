@@ -1,0 +1,157 @@
+"""Bare answers, read by the situation: "forgiveness", "three", "eight p m", "Jordan".
+
+Every question the skill asks can be answered with just the answer, so the model
+has bare slot samples ({topic}, {stepNumber}, {time}, {nameAlone}). Alexa then picks
+an intent by the words alone, and words can fit several: "three" is a step number,
+a time and, to AMAZON.FirstName, a name; "talk and listen" is a step topic and,
+to the names intent, two names. Alexa cannot know which question is open; the
+conversation can. ``interpret`` rewrites such an event into what the answer means
+here, before the intent's handler runs. Rules, in order:
+
+- a step topic never lands on the names intent, whatever was asked;
+- a number never lands on the names intent (it is the step, or the reminder's hour);
+- while the reminder's time is asked, a bare number is that hour;
+- while a step is asked, an o'clock time from one to the last step is that step;
+- a name said alone counts only as the answer to "what are your names?";
+- while "in the morning or in the evening?" is asked, the answer settles a.m./p.m.
+
+The open question is the last line the skill said (``State.last``), so nothing new
+is stored: a question is open until the skill says something else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from trust_renewal.content.model import Content
+from trust_renewal.conversation.events import Event
+from trust_renewal.conversation.state import State
+
+# The phrase that asks each question, and what the question is about.
+ASKING = {
+    "phrase:nav.which_step": "step",
+    "phrase:names.ask": "names",
+    "phrase:reminder.which_time": "time",
+    "phrase:reminder.am_or_pm": "am_or_pm",
+}
+ALONE = "nameAlone"  # SetNamesIntent's slot for a name said on its own
+CONFIRMED = "time_confirmed"  # slot the conversation adds once a.m./p.m. is settled
+_MORNING = ("MO",)
+_LATER = ("AF", "EV", "NI")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+_UNITS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", "twenty",
+)  # fmt: skip
+
+
+def open_question(state: State) -> tuple[str | None, dict[str, str]]:
+    """What the skill just asked ("step", "names", "time", "am_or_pm") and that line's params."""
+    if not state.last:
+        return None, {}
+    line = state.last[-1]
+    return ASKING.get(line.key), line.kwargs
+
+
+def number_of(words: str) -> int | None:
+    """ "3", "three", "step three", "number 3" → 3; anything else → None."""
+    text = re.sub(r"^(?:step|number|step number)\s+", "", words.strip().lower())
+    if text.isdigit():
+        return int(text)
+    return _UNITS.index(text) if text in _UNITS else None
+
+
+def clock_of(value: str) -> tuple[int, int] | None:
+    """An AMAZON.TIME clock value ("20:00") → (20, 0); parts of the day and others → None."""
+    found = _CLOCK.match(value.strip())
+    if not found:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2))
+    return (hour, minute) if hour < 24 and minute < 60 else None
+
+
+def unclear_hour(value: str) -> bool:
+    """A clock time that could be morning or evening ("8:00" from a bare "eight")."""
+    clock = clock_of(value)
+    return clock is not None and 1 <= clock[0] <= 11
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z' ]+", " ", text.lower().replace("&", " and ")).split())
+
+
+def topic_step(words: str, content: Content) -> str | None:
+    """The step id a topic (or a step's title) names, else None."""
+    wanted = _plain(words)
+    if not wanted:
+        return None
+    for step in content.steps:
+        if wanted in {_plain(t) for t in (*step.topics, step.title)}:
+            return step.id
+    return None
+
+
+def interpret(state: State, event: Event, content: Content) -> Event:
+    """The event as this situation means it (see the module's rules); most pass unchanged."""
+    if event.kind != "intent":
+        return event
+    asked, params = open_question(state)
+    slots = dict(event.slots)
+    if event.name == "set_names":
+        return _names(event, slots, asked, content)
+    if event.name == "go_to_step" and asked in ("time", "am_or_pm") and not event.slot_ids.get("topic"):
+        hour = number_of(slots.get("stepNumber", ""))
+        if hour is not None and 1 <= hour <= 23:
+            return _as(event, "set_reminder", time=f"{hour:02d}:00")
+    if event.name == "set_reminder":
+        time = slots.get("time", "").strip()
+        clock = clock_of(time)
+        if asked == "step" and clock and clock[1] == 0 and 1 <= clock[0] <= len(content.steps):
+            return _as(event, "go_to_step", stepNumber=str(clock[0]))
+        if asked == "am_or_pm":
+            return _settle(event, time, params.get("clock", ""))
+    if asked == "am_or_pm" and event.name in ("yes", "no") and params.get("clock"):
+        # "Morning or evening?" is not a yes-or-no question: ask it again.
+        return _as(event, "set_reminder", time=params["clock"])
+    return event
+
+
+def _names(event: Event, slots: dict[str, str], asked: str | None, content: Content) -> Event:
+    given = [slots.get(k, "").strip() for k in ("firstName", "secondName", ALONE)]
+    given = [g for g in given if g]
+    if not given:
+        return event
+    topic = topic_step(" and ".join(given), content)
+    if topic is not None:
+        return _as(event, "go_to_step", topic=" and ".join(given).lower(), _topic_id=topic)
+    number = number_of(given[0]) if len(given) == 1 else None
+    if number is not None:
+        if asked in ("time", "am_or_pm") and 1 <= number <= 23:
+            return _as(event, "set_reminder", time=f"{number:02d}:00")
+        return _as(event, "go_to_step", stepNumber=str(number))
+    if slots.get(ALONE):
+        if asked != "names":
+            return _as(event, "fallback")  # a lone word, not an answer to anything asked
+        return replace(event, slots={"firstName": slots[ALONE]})
+    return event
+
+
+def _settle(event: Event, time: str, asked_clock: str) -> Event:
+    """The answer to "in the morning, or in the evening?" for the time first heard."""
+    first = clock_of(asked_clock)
+    clock = clock_of(time)
+    if first is None:
+        return event
+    hour, minute = first
+    if time in _MORNING or (clock is not None and clock == first):
+        return _as(event, "set_reminder", time=f"{hour:02d}:{minute:02d}", **{CONFIRMED: "yes"})
+    if time in _LATER or (clock is not None and clock == (hour + 12, minute)):
+        return _as(event, "set_reminder", time=f"{hour + 12:02d}:{minute:02d}", **{CONFIRMED: "yes"})
+    return event  # another time altogether: heard as a new request
+
+
+def _as(event: Event, name: str, _topic_id: str | None = None, **slots: str) -> Event:
+    ids = {"topic": _topic_id} if _topic_id else {}
+    return replace(event, name=name, slots=slots, slot_ids=ids)

@@ -1,0 +1,211 @@
+"""``trust-renewal package --check``: passes on the real package, names each thing certification rejects."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from trust_renewal.cli import package
+from trust_renewal.cli.certification import check_package, png_size, suggestions
+from trust_renewal.cli.manifest_schema import schema_problems
+from trust_renewal.content import load_content
+
+PRIVACY = "https://trust-renewal.github.io/trust-renewal/privacy.html"
+TERMS = "https://trust-renewal.github.io/trust-renewal/terms.html"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _write(folder: Path, **options) -> Path:
+    manifest = package.configure_manifest(
+        package.read_manifest(),
+        privacy_url=options.get("privacy", PRIVACY),
+        terms_url=options.get("terms", TERMS),
+        regional=package.stack_arns("123456789012"),
+    )
+    package.write_files(folder, package.package_files(manifest))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    return _write(tmp_path_factory.mktemp("good"))
+
+
+@pytest.fixture
+def copy(good, tmp_path) -> Path:
+    target = tmp_path / "pkg"
+    shutil.copytree(good, target)
+    return target
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "skill-package" / "skill.json").read_text())
+
+
+def _save(folder: Path, manifest: dict) -> None:
+    (folder / "skill-package" / "skill.json").write_text(json.dumps(manifest))
+
+
+def _failures(folder: Path, **kw) -> list[str]:
+    return check_package(folder, limits=False, **kw).failures
+
+
+def test_the_icons_are_what_the_script_draws_and_the_right_size():
+    import subprocess
+    import sys
+
+    for name, size in (("icon-108.png", 108), ("icon-512.png", 512)):
+        assert png_size((ROOT / "interaction_model" / "assets" / name).read_bytes()) == (size, size)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "draw_icons.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_manifest_fits_amazons_model_of_it():
+    assert schema_problems(package.read_manifest()) == []
+
+
+def test_a_package_without_icons_fails_with_a_line_per_locale(copy):
+    shutil.rmtree(copy / "skill-package" / "assets")
+    failures = _failures(copy)
+    assert "en-US: the smallIconUri file assets/images/icon-108.png is missing" in failures
+    assert "en-GB: the largeIconUri file assets/images/icon-512.png is missing" in failures
+
+
+def test_an_icon_of_the_wrong_size_fails(copy):
+    images = copy / "skill-package" / "assets" / "images"
+    shutil.copy(images / "icon-512.png", images / "icon-108.png")
+    assert "en-AU: icon-108.png is 512x512; smallIconUri must be 108x108" in _failures(copy)
+
+
+def test_a_placeholder_privacy_link_fails_unless_it_is_a_draft(tmp_path):
+    folder = _write(tmp_path, privacy="https://example.com/trust-renewal/privacy")
+    line = "en-US: the privacy policy link https://example.com/trust-renewal/privacy is a placeholder"
+    assert any(f.startswith(line) for f in _failures(folder))
+    draft = check_package(folder, draft=True, limits=False)
+    assert not any(f.startswith(line) for f in draft.failures)
+    assert any(n.startswith(line) for n in draft.notes)
+
+
+def test_an_example_phrase_that_matches_nothing_fails(copy):
+    manifest = _manifest(copy)
+    manifest["manifest"]["publishingInformation"]["locales"]["en-US"]["examplePhrases"][2] = (
+        "Alexa, ask trust renewal to bake us a cake"
+    )
+    _save(copy, manifest)
+    assert (
+        'en-US: example phrase "Alexa, ask trust renewal to bake us a cake" matches no sample of the model'
+        in _failures(copy)
+    )
+
+
+def test_example_phrases_need_the_wake_word_and_at_most_three(copy):
+    manifest = _manifest(copy)
+    phrases = manifest["manifest"]["publishingInformation"]["locales"]["en-GB"]["examplePhrases"]
+    phrases[1] = "ask trust renewal for today's exercise"
+    phrases.append("Alexa, ask trust renewal for help")
+    _save(copy, manifest)
+    failures = _failures(copy)
+    assert "en-GB: 4 example phrases; Alexa shows one to three" in failures
+    phrase = "ask trust renewal for today's exercise"
+    assert f'en-GB: example phrase "{phrase}" must start with the wake word "Alexa,"' in failures
+
+
+def test_a_prompt_whose_suggested_answer_falls_to_fallback_fails(good):
+    def phrases(locale: str) -> dict[str, str]:
+        return {**load_content(locale).phrases, "test.bread": "Hungry? You can say banana bread, or yes."}
+
+    failures = _failures(good, phrases_for=phrases)
+    assert (
+        'en-US: prompt test.bread suggests saying "banana bread" reaches no intent (AMAZON.FallbackIntent)'
+        in failures
+    )
+    assert not any('"yes"' in f for f in failures)
+
+
+def test_a_topic_the_names_intent_would_catch_fails():
+    found = suggestions(
+        {"nav.which": "Which step? You can say a topic like forgiveness."}, ["talk and listen"], 11
+    )
+    assert [(s.answer, s.expect) for s in found] == [("talk and listen", "GoToStepIntent")]
+
+
+def test_the_answers_a_prompt_suggests_are_read_as_a_person_would_say_them():
+    found = suggestions(
+        {
+            "a": "Say yes to start, or no to leave it for later.",
+            "b": "If I stop listening first, just say: Alexa, tell trust renewal I'm done.",
+            "c": "You can say: our names are, and then your names. Or, call me, and your name.",
+            "d": "You can say a number from 1 to {count}.",
+            "e": "Say next, or touch Next, when you're ready.",
+        },
+        [],
+        3,
+    )
+    assert [s.answer for s in found] == [
+        "yes to start", "no to leave it for later", "I'm done", "our names are Maya and Jordan",
+        "call me Sam", "one", "two", "three", "next",
+    ]  # fmt: skip
+
+
+def test_a_misspelt_manifest_field_fails(copy):
+    manifest = _manifest(copy)
+    manifest["manifest"]["privacyAndCompliance"]["usesPersonalInformation"] = True
+    manifest["manifest"]["events"]["subscriptions"].append({"eventName": "SKILL_ENABLE"})
+    _save(copy, manifest)
+    failures = _failures(copy)
+    assert (
+        "manifest: manifest.privacyAndCompliance.usesPersonalInformation is not a field Alexa knows"
+        in failures
+    )
+    assert (
+        "manifest: manifest.events.subscriptions[3].eventName is 'SKILL_ENABLE', which Alexa does not accept"
+        in (failures)
+    )
+
+
+def test_permissions_must_match_the_apis_the_code_calls(copy):
+    manifest = _manifest(copy)
+    manifest["manifest"]["permissions"] = [
+        {"name": "alexa::alerts:reminders:skill:readwrite"},
+        {"name": "alexa::profile:email:read"},
+    ]
+    _save(copy, manifest)
+    failures = _failures(copy)
+    uses = "the code uses voice profiles (context.System.person)"
+    assert f"{uses} but the manifest does not request alexa::person_id:read" in failures
+    assert "the manifest requests alexa::profile:email:read, which no code uses: remove it" in failures
+
+
+def test_each_alexa_region_needs_a_function_in_its_aws_region(copy):
+    manifest = _manifest(copy)
+    regions = manifest["manifest"]["apis"]["custom"]["regions"]
+    del regions["FE"]
+    regions["EU"]["endpoint"]["uri"] = regions["NA"]["endpoint"]["uri"]
+    _save(copy, manifest)
+    failures = _failures(copy)
+    assert any(f.startswith("no FE endpoint") for f in failures)
+    assert any(f.startswith("the EU endpoint must be a function in eu-west-1") for f in failures)
+
+
+def test_a_missing_required_builtin_intent_fails(copy):
+    path = copy / "skill-package" / "interactionModels" / "custom" / "en-CA.json"
+    model = json.loads(path.read_text())
+    intents = model["interactionModel"]["languageModel"]["intents"]
+    intents[:] = [i for i in intents if i["name"] != "AMAZON.StopIntent"]
+    path.write_text(json.dumps(model))
+    assert "en-CA: the model lacks the required built-in AMAZON.StopIntent" in _failures(copy)
+
+
+def test_the_command_prints_each_failure_and_exits_1(copy, capsys):
+    from trust_renewal.cli.main import main
+
+    shutil.rmtree(copy / "skill-package" / "assets")
+    assert main(["package", "--check", "--from", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "Certification self-check: FAILED" in out
+    assert "  FAIL: en-IN: the smallIconUri file assets/images/icon-108.png is missing" in out

@@ -1,0 +1,83 @@
+"""Background sounds everywhere the skill runs: lambda_handler on DynamoDB, the web service, the chat."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.apla_check import ECHO, check_directive
+from support.conversation_driver import SKILL_ID
+from support.lambda_support import talk_to
+from trust_renewal.cli.main import main
+from trust_renewal.config import Config
+from trust_renewal.envelopes import EnvelopeBuilder
+from trust_renewal.render.apla import guide_text
+from trust_renewal.runtime import SkillRuntime
+from trust_renewal.storage.memory import MemoryStore
+from trust_renewal.web.app import create_app
+
+APLA = "Alexa.Presentation.APLA.RenderDocument"
+
+
+def _apla(response: dict[str, Any]) -> dict[str, Any] | None:
+    found = [d for d in response["response"].get("directives") or [] if d["type"] == APLA]
+    return found[0] if found else None
+
+
+def test_a_reflection_through_lambda_comes_with_speech_silence_bed_and_end_cue(lambda_module, content):
+    talk = talk_to(lambda_module, supported_interfaces=ECHO)
+    talk.launch()
+    talk.say("AMAZON.YesIntent")  # the first exercise is a guided reflection
+    directive = _apla(talk.last)
+    assert directive is not None and "outputSpeech" not in talk.last["response"]
+    root = check_directive(directive)
+    kinds = [n.type for n in root.walk()]
+    assert {"Speech", "Silence", "Mixer"} <= set(kinds)
+    (mixer,) = [n for n in root.walk() if n.type == "Mixer"]
+    (bed,) = [c for c in mixer.children if c.type == "Audio"]
+    assert {f["type"] for f in bed.filters} == {"Repeat", "Volume", "FadeIn"}
+    assert [f["type"] for f in mixer.filters] == ["FadeOut"]
+    text = guide_text(directive)
+    assert "(soft rain underneath, 15 s) (soft chime)" in text  # the end cue after the quiet
+    assert talk.last["response"]["reprompt"]["outputSpeech"]["type"] == "SSML"
+    assert talk.last["response"]["shouldEndSession"] is False
+    talk.say("AMAZON.NextIntent")
+    assert _apla(talk.last) is not None  # the next reflection prompt too
+
+
+def test_the_same_reflection_is_ssml_on_a_device_without_apla(lambda_module):
+    talk = talk_to(lambda_module, supported_interfaces={})
+    talk.launch()
+    talk.say("AMAZON.YesIntent")
+    assert _apla(talk.last) is None
+    assert "(pause 15 s) (soft chime)" in talk.text
+
+
+def test_the_web_service_sends_the_directive():
+    runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=MemoryStore())
+    client = create_app(runtime, verify=False).test_client()
+    builder = EnvelopeBuilder(SKILL_ID, supported_interfaces=ECHO, api_endpoint="https://127.0.0.1:9")
+    for envelope in (builder.launch(), None):
+        answer = client.post("/", json=envelope or builder.intent("AMAZON.YesIntent"))
+        assert answer.status_code == 200
+        builder.absorb(answer.get_json())
+    check_directive(_apla(answer.get_json()))
+
+
+@pytest.fixture
+def chat_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in ("TABLE_NAME", "STORE", "SKILL_ID", "SQLITE_PATH", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "p.sqlite3"
+
+
+def test_the_chat_prints_the_bed_and_the_quiet_in_words(monkeypatch, capsys, chat_env, content):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("open trust renewal\nyes\nnext\n"))
+    assert main(["chat", "--db", str(chat_env)]) == 0
+    out = capsys.readouterr().out
+    assert "(soft rain underneath, 4 s)" in out and "(soft rain underneath, 15 s) (soft chime)" in out

@@ -1,0 +1,89 @@
+"""Drive the real skill turn by turn, the way the Alexa service would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from trust_renewal.config import Config
+from trust_renewal.envelopes import EnvelopeBuilder
+from trust_renewal.render.ssml import problems, to_text
+from trust_renewal.runtime import SkillRuntime
+
+SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+
+
+class Talk:
+    """Sends envelopes to a handler and keeps the session like a device does."""
+
+    def __init__(self, handle, builder: EnvelopeBuilder) -> None:
+        self.handle = handle
+        self.builder = builder
+        self.last: dict[str, Any] = {}
+
+    @classmethod
+    def on_store(cls, store, user: str = "amzn1.ask.account.couple", **builder_args: Any) -> Talk:
+        runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=store)
+        builder = EnvelopeBuilder(SKILL_ID, user_id=user, **builder_args)
+        builder.now = datetime(2026, 11, 21, 19, 0, tzinfo=UTC)
+        return cls(runtime.handle, builder)
+
+    def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        response = self.handle(envelope)
+        self.last = response
+        assert "error" not in response, response
+        for kind in ("outputSpeech", "reprompt"):
+            node = response["response"].get(kind) or {}
+            ssml = node.get("ssml") or (node.get("outputSpeech") or {}).get("ssml")
+            if ssml:
+                assert problems(ssml) == [], (kind, problems(ssml), ssml)
+        self.builder.absorb(response)
+        return response
+
+    @property
+    def text(self) -> str:
+        speech = (self.last.get("response") or {}).get("outputSpeech") or {}
+        return to_text(speech["ssml"]) if speech.get("ssml") else ""
+
+    @property
+    def reprompt(self) -> str:
+        node = ((self.last.get("response") or {}).get("reprompt") or {}).get("outputSpeech") or {}
+        return to_text(node["ssml"]) if node.get("ssml") else ""
+
+    @property
+    def ended(self) -> bool:
+        return (self.last.get("response") or {}).get("shouldEndSession") is True
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return (self.last.get("response") or {}).get("card")
+
+    def launch(self) -> str:
+        self.send(self.builder.launch())
+        return self.text
+
+    def say(self, intent: str, **slots: Any) -> str:
+        self.send(self.builder.intent(intent, slots or None))
+        return self.text
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The conversation state the skill sent back in session attributes."""
+        return self.builder.attributes.get("state") or {}
+
+    @property
+    def finished(self) -> list[str]:
+        """The exercises finished so far, in order, as the skill's state records them."""
+        return list(self.state.get("finished") or [])
+
+    def finish_exercise(self, limit: int = 40) -> None:
+        """Say "next" until the state records the current exercise as finished."""
+        current = self.state["exercise_id"]
+        for _ in range(limit):
+            self.say("AMAZON.NextIntent")
+            if current in self.finished:
+                return
+        raise AssertionError("the exercise never finished")
+
+    def end(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
+        return self.send(self.builder.session_ended(reason))

@@ -1,0 +1,75 @@
+"""How couples really phrase things: the corpus through the chat's matcher and the real skill."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.phrase_corpus import (
+    LOCALE,
+    load_corpus,
+    measure,
+    phrasings,
+    present_intents,
+    readme_block,
+    table,
+)
+from trust_renewal.cli.matcher import Matcher, normalise
+from trust_renewal.interaction_models import language_model, load_model
+
+MIN_SHARE = 0.9  # of each intent's corpus phrasings the matcher must understand
+MIN_PHRASINGS = 15
+
+
+@pytest.fixture(scope="module")
+def model() -> dict:
+    return load_model(LOCALE)
+
+
+@pytest.fixture(scope="module")
+def matcher(model: dict) -> Matcher:
+    return Matcher(model)
+
+
+def test_the_corpus_has_enough_phrasings_for_every_everyday_intent() -> None:
+    corpus = load_corpus()["intents"]
+    for intent, entry in corpus.items():
+        said = phrasings(entry)
+        assert len({normalise(p) for p in said}) == len(said) >= MIN_PHRASINGS, intent
+    wanted = {
+        "AMAZON.NextIntent", "AMAZON.RepeatIntent", "AMAZON.HelpIntent", "AMAZON.PauseIntent",
+        "AMAZON.ResumeIntent", "AMAZON.PreviousIntent", "TodaysExerciseIntent", "TurnDoneIntent",
+        "ProgressIntent", "SkipIntent", "AMAZON.StopIntent", "RestartExerciseIntent",
+    }  # fmt: skip
+    assert wanted <= set(corpus)
+
+
+def test_held_out_phrasings_are_not_model_samples(model: dict) -> None:
+    # The held-out set measures what the model has not been tuned on: it must stay unseen.
+    samples = {normalise(s) for i in language_model(model)["intents"] for s in i["samples"]}
+    held = {normalise(p) for said in load_corpus()["held_out"].values() for p in said}
+    assert held & samples == set()
+
+
+def test_every_intent_understands_most_of_its_corpus(model: dict, matcher: Matcher) -> None:
+    rows = measure(matcher, load_corpus()["intents"], present_intents(model))
+    assert rows, "no corpus intent is in the model"
+    short = {r.intent: (r.understood, r.total, r.misses) for r in rows if r.share < MIN_SHARE}
+    assert short == {}
+
+
+def test_no_phrasing_is_heard_as_a_different_intent(model: dict, matcher: Matcher) -> None:
+    # A miss may fall back (Alexa asks again); it must never do something else.
+    corpus = load_corpus()
+    present = present_intents(model)
+    wrong = [
+        (r.intent, r.misrouted)
+        for section in ("intents", "held_out")
+        for r in measure(matcher, corpus[section], present)
+        if r.misrouted
+    ]
+    assert wrong == []
+
+
+def test_the_readme_shows_the_measured_figures(model: dict) -> None:
+    expected = table(model)
+    assert readme_block() == expected, "update the README's phrase corpus table to:\n" + expected
