@@ -35,9 +35,11 @@ from trust_renewal.conversation.reply import Line, Reply
 from trust_renewal.render.markup import (
     MAX_BREAK_SECONDS,
     Chime,
+    Digits,
     Param,
     Pause,
     Text,
+    digits_ssml,
     fill,
     parse,
 )
@@ -194,6 +196,12 @@ def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | No
                 builder.add(_chime())  # long pauses end with the soft chime, as in SSML
         elif isinstance(token, Chime):
             builder.add(_chime())
+        elif isinstance(token, Digits):
+            builder.speech(digits_ssml(token.number), token.number, None)
+
+
+# Crisis numbers are said plainly, never over a sound bed (conversation/safety.py).
+_SAFETY_KEYS = ("safety_call:", "safety_number:")
 
 
 @dataclass(frozen=True)
@@ -244,6 +252,8 @@ def lay_out(reply: Reply, content: Content, level: str = "on", locale: str = "en
     if level not in ("on", "quieter") or reply.silent or not reply.speech:
         return None
     if not any(is_calm(line, content) for line in reply.speech):
+        return None
+    if any(line.key.startswith(_SAFETY_KEYS) for line in reply.speech):
         return None
     builder = _Builder()
     start: int | None = None

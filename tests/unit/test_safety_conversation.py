@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import sys
-
 import pytest
 
 from trust_renewal.conversation import Event, State, step
@@ -87,17 +84,6 @@ def test_every_safety_reply_renders_within_alexas_limits() -> None:
             _, reply = step(State(welcomed=True), intent(name, country=country), content)
             rendered = render_reply(reply, content)
             assert problems(f"<speak>{rendered.ssml}</speak>") == [], (name, country)
-
-
-def test_the_chat_hears_a_one_shot_in_a_persons_own_words(monkeypatch, capsys, tmp_path) -> None:
-    from trust_renewal.cli.main import main
-
-    typed = "Alexa, tell trust renewal I just want to die"
-    monkeypatch.setattr(sys, "stdin", io.StringIO(typed + "\nrepeat\n"))
-    main(["chat", "--db", str(tmp_path / "p.sqlite3")])
-    out = capsys.readouterr().out
-    assert "I'm really glad you told me" in out and "988" in out
-    assert "(session ended)" not in out
 
 
 def _content():

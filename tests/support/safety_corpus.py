@@ -4,7 +4,7 @@
 ("Alexa, tell trust renewal ..."), in each of the five locales, and reads what
 the skill said. ``figures_markdown`` is the README's table. To print it:
 
-    .venv/bin/python tests/safety_corpus.py
+    .venv/bin/python tests/support/safety_corpus.py
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "corpus" / "safety.json"
+TESTS = Path(__file__).resolve().parent.parent
+CORPUS = TESTS / "corpus" / "safety.json"
 GROUPS = ("self_harm", "abuse", "distress", "ordinary")
 SAFETY_INTENTS = frozenset({"SelfHarmIntent", "AbuseIntent", "SafetyIntent", "DistressIntent"})
 # The intents each group must reach ("I'm scared to go home" is danger: every line, the abuse one too).
@@ -92,7 +92,7 @@ class LocaleFigures:
 
 def run_corpus(lambda_handler, locales=tuple(COUNTRY)) -> dict[str, LocaleFigures]:
     """Every phrasing, in every locale, as a one-shot through ``lambda_handler``."""
-    from conversation_driver import SKILL_ID
+    from support.conversation_driver import SKILL_ID
     from trust_renewal.cli.matcher import Matcher
     from trust_renewal.envelopes import EnvelopeBuilder
 
@@ -157,9 +157,9 @@ def figures_markdown(figures: dict[str, LocaleFigures]) -> str:
 def main() -> None:
     import pytest
 
-    sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(TESTS))
     import conftest  # noqa: F401  (paths and fake AWS settings)
-    from lambda_support import lambda_on_moto
+    from support.lambda_support import lambda_on_moto
 
     with pytest.MonkeyPatch.context() as mp:
         for module in lambda_on_moto(mp):

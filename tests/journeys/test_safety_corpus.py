@@ -7,9 +7,11 @@ a reply, in all five locales. The README's figures are this table.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from safety_corpus import (
+from support.safety_corpus import (
     COUNTRY,
     GROUPS,
     SAFETY_INTENTS,
@@ -21,13 +23,13 @@ from safety_corpus import (
 )
 from trust_renewal.interaction_models import language_model, load_model
 
-README = __import__("pathlib").Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 MINIMUM = {"self_harm": 80, "abuse": 80, "distress": 60, "ordinary": 150}
 
 
 @pytest.fixture(scope="module")
 def figures():
-    from lambda_support import lambda_on_moto
+    from support.lambda_support import lambda_on_moto
 
     with pytest.MonkeyPatch.context() as mp:
         for module in lambda_on_moto(mp):

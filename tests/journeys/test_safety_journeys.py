@@ -9,13 +9,15 @@ route in that session, the fallback never pushes, and counselling is mentioned e
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 
 import pytest
 
-from conversation_driver import Talk
-from lambda_support import talk_to
-from safety_corpus import EXPECTED, spoken_numbers
+from support.conversation_driver import Talk
+from support.lambda_support import talk_to
+from support.safety_corpus import EXPECTED, spoken_numbers
 from trust_renewal.conversation.state import State
 
 LOCALE = "en-GB"
@@ -38,7 +40,7 @@ def _seed_finished_program(module, content) -> None:
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
-    from lambda_support import USER
+    from support.lambda_support import USER
     from trust_renewal.envelopes import EnvelopeBuilder
 
     state = State(
@@ -222,3 +224,23 @@ def test_the_counsellor_sentence_comes_only_after_the_first_exercise(lambda_modu
     talk.say("AMAZON.YesIntent")
     talk.finish_exercise()
     assert "find support" not in talk.text
+
+
+def test_the_chat_hears_a_one_shot_in_a_persons_own_words(monkeypatch, capsys, tmp_path) -> None:
+    from trust_renewal.cli.main import main
+
+    typed = "Alexa, tell trust renewal I just want to die"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed + "\nrepeat\n"))
+    main(["chat", "--db", str(tmp_path / "p.sqlite3")])
+    out = capsys.readouterr().out
+    assert "I'm really glad you told me" in out and "988" in out
+    assert "(session ended)" not in out
+
+
+def test_crisis_numbers_are_spoken_plainly_even_with_background_sounds_on(lambda_module):
+    devices = {"Alexa.Presentation.APLA": {}}
+    talk = talk_to(lambda_module, locale=LOCALE, supported_interfaces=devices)
+    talk.say("SelfHarmIntent")
+    directives = talk.last["response"].get("directives") or []
+    assert not any(d["type"].startswith("Alexa.Presentation.APLA") for d in directives)
+    assert NUMBERS["crisis"] in spoken_numbers(_ssml(talk))
