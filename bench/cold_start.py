@@ -18,6 +18,23 @@ import resource  # noqa: E402
 import sys  # noqa: E402
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory.
+
+    Linux's ``ru_maxrss`` carries the parent's peak across fork and exec (so a
+    child of the benchmark's large orchestrator would report the orchestrator's
+    size); ``VmHWM`` is this process's own high-water mark since exec.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
 def main() -> int:
     target = sys.argv[1]
     envelope = json.loads(sys.stdin.read())
@@ -46,8 +63,7 @@ def main() -> int:
         "init_cpu_s": cpu_imported,
         "invoke_cpu_s": cpu_answered - cpu_imported,
         "cpu_s": cpu_answered,
-        # Linux reports kilobytes.
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "spoke": bool(speech),
         "error": answer.get("error"),
     }

@@ -16,10 +16,14 @@ from typing import Any
 from trust_renewal.envelopes import EnvelopeBuilder
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-00000000bench"
-# Alexa's settings API (the skill asks it for the time zone on a session's first
-# turn) is pointed at a closed loopback port: the call fails at once, the skill
-# falls back to UTC, and nothing leaves the machine.
+# Envelopes carry an API access token, as Alexa always sends one, so the skill
+# asks the Settings API for the device's time zone when it has none kept for the
+# day. run.py answers on a loopback stub (the skill's ALEXA_API_URL setting);
+# without it, the endpoint is a closed loopback port: the call fails at once and
+# nothing leaves the machine.
 API_ENDPOINT = "https://127.0.0.1:9"
+API_TOKEN = "bench-api-access-token"
+DEVICE = "amzn1.ask.device.BENCH-LIVING-ROOM"
 
 LAUNCH = "LaunchRequest"
 NEXT, YES, STOP = "AMAZON.NextIntent", "AMAZON.YesIntent", "AMAZON.StopIntent"
@@ -53,8 +57,14 @@ def new_user() -> str:
     return f"amzn1.ask.account.BENCH-{uuid.uuid4().hex}"
 
 
-def builder(user: str | None = None, skill_id: str = SKILL_ID) -> EnvelopeBuilder:
-    envelopes = EnvelopeBuilder(skill_id, user_id=user or new_user(), api_endpoint=API_ENDPOINT)
+def builder(user: str | None = None, skill_id: str = SKILL_ID, device: str = DEVICE) -> EnvelopeBuilder:
+    envelopes = EnvelopeBuilder(
+        skill_id,
+        user_id=user or new_user(),
+        device_id=device,
+        api_endpoint=API_ENDPOINT,
+        api_access_token=API_TOKEN,
+    )
     # A fixed evening, so every run takes the same conversational path.
     envelopes.now = datetime(2026, 11, 21, 19, 0, tzinfo=UTC)
     return envelopes
@@ -70,6 +80,6 @@ def session(envelopes: EnvelopeBuilder) -> Iterator[tuple[str, dict[str, Any]]]:
         yield turn, envelope_for(envelopes, turn)
 
 
-def launch_envelope(skill_id: str = SKILL_ID) -> dict[str, Any]:
-    """A first launch by a new user: the skill reads (nothing), greets and saves."""
-    return builder(skill_id=skill_id).launch()
+def launch_envelope(user: str | None = None, skill_id: str = SKILL_ID) -> dict[str, Any]:
+    """A launch by ``user`` (by default a new one: the skill reads nothing, greets and saves)."""
+    return builder(user, skill_id=skill_id).launch()

@@ -3,20 +3,27 @@
 Everything runs on this machine, on loopback, and stops by itself:
 
 1. Cold start: fresh ``python -S`` processes answer one LaunchRequest that reads
-   and writes DynamoDB: the skill (``lambda_function``), a baseline on the SDK's
-   own DynamoDB adapter (``baseline_skill``) and the floor any ask-sdk-core +
-   botocore skill pays (``floor_skill``), interleaved, medians. They run from a
-   bundle laid out the way ``sam build`` ships ``lambda/`` (no .pyc), then again
-   from byte-compiled bundles.
+   and writes DynamoDB: the skill (``lambda_function``) for a returning couple
+   whose device's time zone is kept for the day (most session starts) and for a
+   new couple (the zone asked from the Settings API stub), a baseline on the
+   SDK's own DynamoDB adapter (``baseline_skill``) and the floor any
+   ask-sdk-core + botocore skill pays (``floor_skill``), interleaved, medians.
+   They run from a bundle built the way ``sam build`` builds ``lambda/``
+   (``lambda/Makefile``'s lean-init step included), without .pyc and then
+   byte-compiled, as it ships.
 2. Warm turns: the 20-turn guided session through ``lambda_handler``, both skills
-   in one process, sessions alternating.
+   in one process, sessions alternating; session starts and mid-session turns apart.
 3. Storage calls: DynamoDB operations per turn, from botocore's event hooks.
 4. Memory: peak RSS of the cold-start processes.
 5. Web service: ``trust-renewal serve`` (waitress) under a bounded load from a second process.
+6. Time zones: Settings API calls over 20 sessions of one device on one day, then the next day.
 
-DynamoDB is moto in server mode on 127.0.0.1, reached by every skill through
-boto3's standard ``AWS_ENDPOINT_URL_DYNAMODB``. Figures are printed, never
-asserted: this is not part of the test run.
+Every envelope carries an API access token, as Alexa's do. Alexa's Settings API
+is a stub on loopback (``tests/support/settings_stub.py``), which the skill
+reaches through its ``ALEXA_API_URL`` setting, set here only. DynamoDB is moto
+in server mode on 127.0.0.1, reached by every skill through boto3's standard
+``AWS_ENDPOINT_URL_DYNAMODB``. Figures are printed, never asserted: this is not
+part of the test run.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import argparse
 import compileall
 import json
 import os
+import py_compile
 import shutil
 import socket
 import subprocess
@@ -43,8 +51,10 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT / "tests")]
 
-from guided_session import READ_ONLY_TURNS, SKILL_ID, launch_envelope  # noqa: E402
+from guided_session import DEVICE, READ_ONLY_TURNS, SKILL_ID, builder, launch_envelope, new_user  # noqa: E402
 from report import Row, machine_lines, markdown_table, median, percentile, table  # noqa: E402
+
+from support.settings_stub import settings_stub  # noqa: E402
 
 SKILL_TABLE = "trust-renewal-progress-bench"
 BASELINE_TABLE = "baseline-counter-bench"
@@ -96,8 +106,8 @@ def background(command: list[str], env: dict[str, str], log: Path) -> Iterator[s
             process.wait(timeout=10)
 
 
-def base_env(endpoint: str) -> dict[str, str]:
-    """Fake credentials, a region and moto's endpoint: no call can reach AWS."""
+def base_env(endpoint: str, settings_api: str) -> dict[str, str]:
+    """Fake credentials, a region, moto's endpoint and the Settings API stub: nothing leaves the machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         {
@@ -115,6 +125,7 @@ def base_env(endpoint: str) -> dict[str, str]:
             "SKILL_ID": SKILL_ID,
             "LOG_LEVEL": "INFO",
             "BASELINE_TABLE": BASELINE_TABLE,
+            "ALEXA_API_URL": settings_api,
         }
     )
     env.pop("STORE", None)
@@ -177,23 +188,66 @@ def lambda_like_env(env: dict[str, str], code: Path) -> dict[str, str]:
 
 
 def make_bundle(scratch: Path, compiled: bool) -> Path:
-    """What ``sam build`` ships: lambda/ without any .pyc (it drops them), plus the baseline.
+    """What ``sam build`` builds from lambda/ (the Makefile's lean-init step too), plus the baseline.
 
-    With ``compiled`` the bundle is byte-compiled first, as a build step could do.
+    The dependencies stay in the venv (on PYTHONPATH), so their bytecode is there
+    for both skills alike. With ``compiled`` the bundle is byte-compiled as
+    lambda/Makefile does; without, it is what a build without that step ships.
     """
     bundle = scratch / ("bundle-pyc" if compiled else "bundle")
-    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "requirements.txt")
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "requirements.txt", "Makefile")
     shutil.copytree(ROOT / "lambda", bundle, ignore=skip)
+    lean_init = ["make", "--no-print-directory", "-C", str(ROOT / "lambda"), "lean-init",
+                 f"ARTIFACTS_DIR={bundle}", f"PYTHON={sys.executable}"]
+    done = subprocess.run(lean_init, capture_output=True, timeout=CHILD_TIMEOUT_S, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"lambda/Makefile lean-init failed:\n{done.stderr.decode()[-2000:]}")
     for runner in ("baseline_skill.py", "floor_skill.py", "cold_start.py"):
         shutil.copy2(BENCH / runner, bundle / runner)
     if compiled:
-        compileall.compile_dir(str(bundle), quiet=1)
+        unchecked = py_compile.PycInvalidationMode.UNCHECKED_HASH  # as lambda/Makefile compiles
+        compileall.compile_dir(str(bundle), quiet=1, invalidation_mode=unchecked)
     return bundle
 
 
-def one_cold_start(target: str, env: dict[str, str], bundle: Path, checker: Any) -> dict[str, Any]:
-    envelope = launch_envelope()
-    command = [sys.executable, "-S", str(bundle / "cold_start.py"), target]
+def seed_returning_couple(checker: Any, user: str) -> None:
+    """A couple who used the skill earlier today on this device: welcomed, its time zone kept.
+
+    Written through the skill's own store and state code, as a session would have left it.
+    """
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from trust_renewal.conversation import State
+    from trust_renewal.handlers.time_zones import device_key, with_zone
+    from trust_renewal.storage.dynamodb import DynamoDbStore
+
+    envelope = builder(user).launch()
+    day = envelope["request"]["timestamp"][:10]
+    state = with_zone(State(welcomed=True), device_key(DEVICE), "America/Chicago", day)
+    request = DefaultSerializer().deserialize(json.dumps(envelope), RequestEnvelope)
+    DynamoDbStore(SKILL_TABLE, client=checker).save_attributes(request, state.to_persisted())
+
+
+# Cold-start runs: (what cold_start.py imports, whose launch).
+COLD_TARGETS = {
+    "skill": ("skill", "returning"),
+    "skill-new": ("skill", "new"),
+    "baseline": ("baseline", "new"),
+    "floor": ("floor", "new"),
+}
+
+
+def one_cold_start(
+    target: str, env: dict[str, str], bundle: Path, checker: Any, stub: Any
+) -> dict[str, Any]:
+    module, couple = COLD_TARGETS[target]
+    user = new_user()
+    if couple == "returning":
+        seed_returning_couple(checker, user)
+    envelope = launch_envelope(user)
+    lookups = stub.zone_calls()
+    command = [sys.executable, "-S", str(bundle / "cold_start.py"), module]
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -217,9 +271,10 @@ def one_cold_start(target: str, env: dict[str, str], bundle: Path, checker: Any)
     report = json.loads(line)
     if report["error"] or not report["spoke"]:
         raise BenchError(f"{target} cold start did not answer properly: {report}")
-    if not stored(checker, target, envelope):
+    if not stored(checker, module, envelope):
         raise BenchError(f"{target} cold start did not write DynamoDB")
     report["wall_s"] = answered - started
+    report["zone_lookups"] = stub.zone_calls() - lookups
     return report
 
 
@@ -237,16 +292,20 @@ def stored(checker: Any, target: str, envelope: dict[str, Any]) -> bool:
 Results = dict[str, list[dict[str, Any]]]
 
 
-def cold_starts(env: dict[str, str], bundle: Path, checker: Any, runs: int) -> Results:
-    env = lambda_like_env(env, bundle)
-    targets = ("skill", "baseline", "floor")
-    results: Results = {target: [] for target in targets}
-    for target in targets:  # untimed: warms the page cache
-        one_cold_start(target, env, bundle, checker)
+def cold_starts(
+    env: dict[str, str], bundles: dict[str, Path], checker: Any, runs: int, stub: Any
+) -> dict[str, Results]:
+    """Cold starts of every target from every bundle, all interleaved; results by bundle, then target."""
+    envs = {name: lambda_like_env(env, bundle) for name, bundle in bundles.items()}
+    plan = [(name, target) for name in bundles for target in COLD_TARGETS]
+    results = {name: {target: [] for target in COLD_TARGETS} for name in bundles}
+    for name, target in plan:  # untimed: warms the page cache
+        one_cold_start(target, envs[name], bundles[name], checker, stub)
     for n in range(runs):
         # Interleaved, rotating who goes first, so a drifting load hits all alike.
-        for target in targets[n % 3 :] + targets[: n % 3]:
-            results[target].append(one_cold_start(target, env, bundle, checker))
+        first = n % len(plan)
+        for name, target in plan[first:] + plan[:first]:
+            results[name][target].append(one_cold_start(target, envs[name], bundles[name], checker, stub))
     return results
 
 
@@ -256,77 +315,129 @@ def lambda_memory_mb() -> int:
     return int(load_template()["Resources"]["SkillFunction"]["Properties"]["MemorySize"])
 
 
-def cold_rows(results: Results, compiled: Results | None) -> list[Row]:
+def cold_rows(plain: Results, compiled: Results | None) -> list[Row]:
     def med(runs: Results, target: str, key: str) -> float:
         return 1000 * median([r[key] for r in runs[target]])
 
-    def modelled(target: str, memory_mb: int) -> float:
+    def modelled(runs: Results, target: str, memory_mb: int) -> float:
         # Lambda runs INIT (the import) on a full vCPU and the invoke on a share
         # proportional to memory, one vCPU at 1,769 MB (AWS documentation).
         share = min(1.0, memory_mb / 1769)
-        return med(results, target, "init_cpu_s") + med(results, target, "invoke_cpu_s") / share
+        return med(runs, target, "init_cpu_s") + med(runs, target, "invoke_cpu_s") / share
 
     memory = lambda_memory_mb()
-    rows = [
-        Row("cold start: process start -> answer (wall)", med(results, "skill", "wall_s"),
-            med(results, "baseline", "wall_s"), limit=0.8),
-        Row("cold start: CPU time to answer", med(results, "skill", "cpu_s"),
-            med(results, "baseline", "cpu_s"), limit=0.8),
-        Row("  of which import (Lambda INIT), CPU", med(results, "skill", "init_cpu_s"),
-            med(results, "baseline", "init_cpu_s")),
-        Row("  of which first answer (invoke), CPU", med(results, "skill", "invoke_cpu_s"),
-            med(results, "baseline", "invoke_cpu_s")),
-        Row(f"cold start modelled on Lambda at {memory} MB", modelled("skill", memory),
-            modelled("baseline", memory)),
+    shipped = compiled or plain  # the targets apply to the bundle as lambda/Makefile builds it
+    rows: list[Row] = []
+    variants = [("as shipped (.pyc)", compiled), ("without .pyc", plain)] if compiled else [("", plain)]
+    for label, runs in variants:
+        if runs is None:
+            continue
+        limit = 0.8 if runs is shipped else None
+        title = f"cold start {label}".rstrip()
+        rows += [
+            Row(f"{title}: CPU to answer", med(runs, "skill", "cpu_s"), med(runs, "baseline", "cpu_s"),
+                limit=limit),
+            Row("  process start -> answer (wall)", med(runs, "skill", "wall_s"),
+                med(runs, "baseline", "wall_s")),
+            Row("  of which import (Lambda INIT), CPU", med(runs, "skill", "init_cpu_s"),
+                med(runs, "baseline", "init_cpu_s")),
+            Row("  of which first answer (invoke), CPU", med(runs, "skill", "invoke_cpu_s"),
+                med(runs, "baseline", "invoke_cpu_s")),
+            Row(f"  modelled on Lambda at {memory} MB", modelled(runs, "skill", memory),
+                modelled(runs, "baseline", memory)),
+            Row("  a new couple (zone asked from the stub), CPU", med(runs, "skill-new", "cpu_s"),
+                med(runs, "baseline", "cpu_s")),
+            Row("  floor: ask-sdk-core + botocore, no skill, CPU", med(runs, "floor", "cpu_s"),
+                med(runs, "baseline", "cpu_s")),
+        ]
+    every = [r for runs in (plain, compiled) if runs for r in runs["skill"] + runs["skill-new"]]
+    baseline = [r for runs in (plain, compiled) if runs for r in runs["baseline"]]
+    rows += [
+        Row("Settings API calls per cold start, returning couple",
+            max(r["zone_lookups"] for runs in (plain, compiled) if runs for r in runs["skill"]),
+            unit="calls"),
+        Row("Settings API calls per cold start, new couple",
+            max(r["zone_lookups"] for runs in (plain, compiled) if runs for r in runs["skill-new"]),
+            unit="calls"),
+        Row("peak RSS of the cold-start process", max(r["peak_rss_mb"] for r in every),
+            max(r["peak_rss_mb"] for r in baseline), unit="MB", limit=45, on_ratio=False),
     ]
-    rows.append(
-        Row("  floor: ask-sdk-core + botocore, no skill", med(results, "floor", "cpu_s"),
-            med(results, "baseline", "cpu_s"))
-    )
-    if compiled:
-        rows.append(
-            Row("cold start CPU, bundle shipped with .pyc", med(compiled, "skill", "cpu_s"),
-                med(compiled, "baseline", "cpu_s"), limit=0.8)
-        )
-    rows.append(
-        Row("peak RSS of the cold-start process", max(r["peak_rss_mb"] for r in results["skill"]),
-            max(r["peak_rss_mb"] for r in results["baseline"]), unit="MB", limit=100, on_ratio=False)
-    )
     return rows
 
 
 # -- 2: warm turns ----------------------------------------------------------------
-def warm_turns(env: dict[str, str], sessions: int) -> dict[str, list[tuple[str, float]]]:
+Turns = dict[str, list[tuple[str, float, float]]]  # per skill: (turn name, wall s, CPU s)
+
+
+def warm_turns(env: dict[str, str], bundle: Path, sessions: int) -> Turns:
     command = [sys.executable, "-S", str(BENCH / "warm_turns.py"), str(sessions)]
-    return run_child(command, lambda_like_env(env, ROOT / "lambda"))
+    return run_child(command, lambda_like_env(env, bundle))
 
 
-def warm_detail(turns: dict[str, list[tuple[str, float]]]) -> str:
-    """Median milliseconds per kind of turn, skill beside baseline."""
-    names = list(dict.fromkeys(name for name, _ in turns["skill"]))
-    lines = [f"{'turn':<24}{'skill':>8}{'baseline':>10}"]
+def warm_detail(turns: Turns) -> str:
+    """Median milliseconds per kind of turn, skill beside baseline, wall and CPU."""
+    names = list(dict.fromkeys(name for name, *_ in turns["skill"]))
+    lines = [f"{'turn':<24}{'skill wall':>11}{'base wall':>11}{'skill CPU':>11}{'base CPU':>11}"]
     for name in names:
         figures = [
-            1000 * median([seconds for turn, seconds in turns[target] if turn == name])
+            1000 * median([t[column] for t in turns[target] if t[0] == name])
+            for column in (1, 2)
             for target in ("skill", "baseline")
         ]
-        lines.append(f"{name:<24}{figures[0]:>8.2f}{figures[1]:>10.2f}")
+        lines.append(f"{name:<24}" + "".join(f"{f:>11.2f}" for f in figures))
     return "\n".join(lines)
 
 
-def warm_rows(turns: dict[str, list[tuple[str, float]]]) -> list[Row]:
-    skill = [seconds * 1000 for _, seconds in turns["skill"]]
-    baseline = [seconds * 1000 for _, seconds in turns["baseline"]]
+def warm_rows(turns: Turns) -> list[Row]:
+    def ms(target: str, names: tuple[str, ...] | None, column: int = 1, but: bool = False) -> list[float]:
+        return [t[column] * 1000 for t in turns[target] if names is None or ((t[0] in names) != but)]
+
+    launch, saving = ("LaunchRequest",), ("AMAZON.NextIntent",)
+    start, mid, mid_saving = median(ms("skill", launch)), median(ms("skill", launch, but=True)), median(
+        ms("skill", saving)
+    )
+    start_cpu, mid_cpu = median(ms("skill", launch, 2)), median(ms("skill", launch, 2, but=True))
     return [
-        Row("warm turn: median", median(skill), median(baseline), limit=0.75),
-        Row("warm turn: 99th percentile", percentile(skill, 99), percentile(baseline, 99)),
+        Row("warm session start (LaunchRequest), wall", start, median(ms("baseline", launch))),
+        Row("warm mid-session turn, wall", mid, median(ms("baseline", launch, but=True)), limit=0.55),
+        # A launch reads the record once; "next" saves it once: the same storage work.
+        Row("warm mid-session turn that saves (next), wall", mid_saving, median(ms("baseline", saving))),
+        Row("warm session start / mid-session turn that saves", start / mid_saving, unit="x", limit=1.3,
+            on_ratio=False),
+        Row("warm session start, the skill's CPU", start_cpu, median(ms("baseline", launch, 2))),
+        Row("warm mid-session turn, the skill's CPU", mid_cpu, median(ms("baseline", launch, 2, but=True))),
+        Row("warm session start / mid-session turn, CPU", start_cpu / mid_cpu, unit="x", limit=1.3,
+            on_ratio=False),
+        Row("warm turn: 99th percentile, wall", percentile(ms("skill", None), 99),
+            percentile(ms("baseline", None), 99)),
     ]
 
 
 # -- 3: storage calls -----------------------------------------------------------------
-def storage_calls(env: dict[str, str]) -> list[dict[str, Any]]:
+def storage_calls(env: dict[str, str], bundle: Path) -> list[dict[str, Any]]:
     command = [sys.executable, "-S", str(BENCH / "storage_calls.py")]
-    return run_child(command, lambda_like_env(env, ROOT / "lambda"))["turns"]
+    return run_child(command, lambda_like_env(env, bundle))["turns"]
+
+
+# -- 6: time-zone lookups -----------------------------------------------------------------
+def zone_lookups(env: dict[str, str], bundle: Path, stub: Any) -> tuple[int, int]:
+    """Settings API calls over 20 sessions of one device on one day, and on the next day's first."""
+    user = new_user()
+    counts = []
+    for day, sessions in (("2026-11-21", 20), ("2026-11-22", 1)):
+        before = stub.zone_calls()
+        command = [sys.executable, "-S", str(BENCH / "zone_lookups.py"), user, day, str(sessions)]
+        run_child(command, lambda_like_env(env, bundle))
+        counts.append(stub.zone_calls() - before)
+    return counts[0], counts[1]
+
+
+def zone_rows(counts: tuple[int, int]) -> list[Row]:
+    return [
+        Row("Settings API calls, 20 sessions of one device in a day", counts[0], 20, unit="calls",
+            limit=1, on_ratio=False),
+        Row("Settings API calls, its first session the next day", counts[1], 1, unit="calls"),
+    ]
 
 
 def storage_verdicts(turns: list[dict[str, Any]]) -> list[str]:
@@ -363,6 +474,7 @@ def storage_rows(turns: list[dict[str, Any]]) -> list[Row]:
             limit=1, on_ratio=False),
         Row("DynamoDB writes per guided session", sum(t["calls"].get("PutItem", 0) for t in first),
             len(first), unit="calls"),
+        Row("DynamoDB calls per guided session", all_calls, 2 * len(first), unit="calls"),
         Row("DynamoDB calls per turn (mean)", all_calls / len(first), 2, unit="calls"),
         Row("writes on help/repeat/progress/fallback", read_only_writes, unit="calls", limit=0,
             on_ratio=False),
@@ -444,30 +556,34 @@ def main(argv: list[str] | None = None) -> int:
         logs = Path(scratch)
         port = free_port()
         endpoint = f"http://{LOOPBACK}:{port}"
-        env = base_env(endpoint)
         moto = [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)]
         try:
-            with background(moto, env, logs / "moto.log") as server:
-                wait_until(lambda: server.poll() is not None or port_open(port), "moto server")
-                if server.poll() is not None:
-                    raise BenchError("the moto server exited: is moto[server] installed?")
-                checker = dynamo_client(endpoint)
-                create_tables(checker)
-                step("cold starts", f"{args.runs} per skill, interleaved, after one untimed each")
-                cold = cold_starts(env, make_bundle(logs, compiled=False), checker, args.runs)
-                compiled = None
-                if not args.no_pyc_variant:
-                    step("cold starts", "again, the bundles byte-compiled")
-                    compiled = cold_starts(env, make_bundle(logs, compiled=True), checker, args.runs)
-                rows += cold_rows(cold, compiled)
-                step("warm turns", f"{args.sessions} x 20-turn sessions per skill")
-                warm = warm_turns(env, args.sessions)
-                rows += warm_rows(warm)
-                step("storage calls", "one guided session and one return visit")
-                turns = storage_calls(env)
-                rows += storage_rows(turns)
-            step("web service", f"{args.requests} requests, {args.threads} threads, waitress on loopback")
-            rows += web_rows(web_load(env, args.requests, args.threads, logs))
+            with settings_stub() as stub:
+                stub.zone = "America/Chicago"
+                env = base_env(endpoint, stub.url)
+                with background(moto, env, logs / "moto.log") as server:
+                    wait_until(lambda: server.poll() is not None or port_open(port), "moto server")
+                    if server.poll() is not None:
+                        raise BenchError("the moto server exited: is moto[server] installed?")
+                    checker = dynamo_client(endpoint)
+                    create_tables(checker)
+                    bundles = {"plain": make_bundle(logs, compiled=False)}
+                    if not args.no_pyc_variant:
+                        bundles["pyc"] = make_bundle(logs, compiled=True)
+                    step("cold starts", f"{args.runs} per target and bundle, interleaved, one untimed each")
+                    cold = cold_starts(env, bundles, checker, args.runs, stub)
+                    rows += cold_rows(cold["plain"], cold.get("pyc"))
+                    shipped = bundles.get("pyc", bundles["plain"])
+                    step("warm turns", f"{args.sessions} x 20-turn sessions per skill")
+                    warm = warm_turns(env, shipped, args.sessions)
+                    rows += warm_rows(warm)
+                    step("storage calls", "one guided session and one return visit")
+                    turns = storage_calls(env, shipped)
+                    rows += storage_rows(turns)
+                    step("time zones", "20 sessions of one device on one day, then one the next day")
+                    rows += zone_rows(zone_lookups(env, shipped, stub))
+                step("web service", f"{args.requests} requests, {args.threads} threads, waitress on loopback")
+                rows += web_rows(web_load(env, args.requests, args.threads, logs))
         except (BenchError, subprocess.TimeoutExpired) as exc:
             print(f"\nbenchmark failed: {exc}", file=sys.stderr)
             return 1

@@ -9,10 +9,39 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 
+from trust_renewal.admission import admit
 from trust_renewal.config import Config
-from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_skill_id, with_context
+from trust_renewal.envelope_checks import RejectedRequest
 
 log = logging.getLogger(__name__)
+
+
+# The shape of a launch as Alexa sends it (IDs are placeholders): read once at
+# INIT so the SDK's model classes for it are imported there (see warm_up).
+_SAMPLE_LAUNCH: dict[str, Any] = {
+    "version": "1.0",
+    "session": {
+        "new": True,
+        "sessionId": "amzn1.echo-api.session.warm-up",
+        "application": {"applicationId": "amzn1.ask.skill.warm-up"},
+        "user": {"userId": "amzn1.ask.account.warm-up"},
+    },
+    "context": {
+        "System": {
+            "application": {"applicationId": "amzn1.ask.skill.warm-up"},
+            "user": {"userId": "amzn1.ask.account.warm-up"},
+            "device": {"deviceId": "amzn1.ask.device.warm-up", "supportedInterfaces": {}},
+            "apiEndpoint": "https://api.amazonalexa.com",
+            "apiAccessToken": "warm-up",
+        }
+    },
+    "request": {
+        "type": "LaunchRequest",
+        "requestId": "amzn1.echo-api.request.warm-up",
+        "timestamp": "2026-01-01T00:00:00Z",
+        "locale": "en-US",
+    },
+}
 
 
 def merge_progress(stored: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
@@ -90,26 +119,37 @@ class SkillRuntime:
 
                 if isinstance(store, DynamoDbStore):
                     _ = store.client  # boto3 and the DynamoDB service model
+            self._prime_first_request()
         except Exception as exc:  # whatever it is, the first request meets it again
             log.warning(
                 "warm-up failed; the first request will retry", extra={"error_type": type(exc).__name__}
             )
 
+    def _prime_first_request(self) -> None:
+        """Import now what the first request would import on a slice of a vCPU.
+
+        The SDK imports request model classes the first time an envelope names
+        them, every launch renders and settles a time zone, and the first socket
+        to DynamoDB encodes its host name with the IDNA codec.
+        """
+        import encodings.idna  # noqa: F401
+
+        from ask_sdk_model import RequestEnvelope
+
+        import trust_renewal.handlers.time_zones
+        import trust_renewal.render.apl
+        import trust_renewal.render.apla
+        import trust_renewal.render.ssml  # noqa: F401
+
+        self.skill.serializer.deserialize(json.dumps(_SAMPLE_LAUNCH), RequestEnvelope)
+
     def handle(self, event: Any) -> dict[str, Any]:
         """Answer one envelope: a response envelope, or ``{"error": ...}`` if refused."""
+        skill = self.skill
         try:
-            check_shape(event)
-            check_skill_id(event, self.config.skill_id)
+            admitted = admit(event, self.config.skill_id, skill.serializer)
         except RejectedRequest as exc:
             log.warning("request refused", extra={"reason": exc.reason})
             return rejection(exc.reason, exc.status)
-        from ask_sdk_model import RequestEnvelope
-
-        skill = self.skill
-        try:
-            envelope = skill.serializer.deserialize(json.dumps(with_context(event)), RequestEnvelope)
-        except Exception as exc:  # the SDK raises several types for bad shapes
-            log.warning("request refused", extra={"reason": "envelope does not deserialize"})
-            return rejection(f"the envelope does not match Alexa's request format ({type(exc).__name__})")
-        response = skill.invoke(request_envelope=envelope, context=None)
+        response = skill.invoke(request_envelope=admitted.request_envelope, context=None)
         return skill.serializer.serialize(response)

@@ -1,6 +1,6 @@
 """The build's compiled content: checked at build time, equal to the JSON, never stale.
 
-``lambda/Makefile`` runs ``python -m trust_renewal.content.compiled`` into the
+``lambda/Makefile`` runs ``python -m trust_renewal.content.build`` into the
 bundle; at INIT the loader reads that pickle instead of parsing and checking
 the JSON again. These tests build it the same way into a temporary folder.
 """
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from trust_renewal.content import ContentError, compiled, load_content, loader
-from trust_renewal.content.compiled import DATA, build, load_compiled, locale_keys
+from trust_renewal.content.build import build
+from trust_renewal.content.compiled import DATA, load_compiled, locale_keys
 from trust_renewal.content.loader import load_content_from
 
 

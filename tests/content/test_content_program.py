@@ -1,7 +1,7 @@
 """The whole program is there, and written for the voice (issue 3).
 
-Each rule is stated here on its own; ``trust-renewal content`` prints the same
-rules as warnings while the program is being written.
+Each rule is checked here on its own, with the numbers from ``content/rules.py``
+(the one home of the rules, which ``trust-renewal content`` prints as warnings).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from itertools import pairwise
 
 import pytest
 
-from trust_renewal.cli.content_report import STEP_IDS, exercise_seconds
-from trust_renewal.content import load_content
+from trust_renewal.content import load_content, rules
+from trust_renewal.content.markup import Chime, Pause, Text, params_used, parse, spoken_seconds
 from trust_renewal.content.model import Exercise, Step
-from trust_renewal.render.markup import Chime, Pause, Text, params_used, parse, spoken_seconds
+from trust_renewal.content.rules import STEP_IDS, exercise_seconds
 
 CONTENT = load_content("en-US")
 STEPS = {step.id: step for step in CONTENT.steps}
@@ -39,7 +39,7 @@ def _program_texts() -> list[tuple[str, str]]:
 
 def test_the_program_is_the_eleven_steps_in_order() -> None:
     assert [step.id for step in CONTENT.steps] == list(STEP_IDS)
-    assert [step.number for step in CONTENT.steps] == list(range(1, 12))
+    assert [step.number for step in CONTENT.steps] == list(range(1, len(STEP_IDS) + 1))
 
 
 @pytest.mark.parametrize("step_id", STEP_IDS)
@@ -52,48 +52,51 @@ def test_each_step_says_its_purpose_in_one_sentence(step_id: str) -> None:
 
 @pytest.mark.parametrize("step_id", STEP_IDS)
 def test_each_step_intro_takes_under_twenty_seconds(step_id: str) -> None:
-    assert spoken_seconds(_step(step_id).intro) < 20
+    assert spoken_seconds(_step(step_id).intro) < rules.INTRO_MAX_SECONDS
 
 
 @pytest.mark.parametrize("step_id", STEP_IDS)
 def test_each_step_has_a_guided_reflection_of_one_to_two_minutes(step_id: str) -> None:
     reflection = _step(step_id).reflection
     assert reflection is not None and reflection.kind == "guided_reflection"
-    assert 60 <= exercise_seconds(reflection, quick=False) <= 120
+    low, high = rules.REFLECTION_SECONDS
+    assert low <= exercise_seconds(reflection, quick=False) <= high
 
 
 @pytest.mark.parametrize("step_id", STEP_IDS)
 def test_each_step_has_four_exercises_of_three_kinds(step_id: str) -> None:
     exercises = _step(step_id).exercises
-    assert len(exercises) >= 4
-    assert len({ex.kind for ex in exercises}) >= 3
+    assert len(exercises) >= rules.MIN_EXERCISES_PER_STEP
+    assert len({ex.kind for ex in exercises}) >= rules.MIN_KINDS_PER_STEP
 
 
 @pytest.mark.parametrize("step_id", STEP_IDS)
 def test_each_step_has_its_own_spoken_topics(step_id: str) -> None:
     topics = _step(step_id).topics
-    assert 3 <= len(topics) <= 8
+    low, high = rules.TOPICS_PER_STEP
+    assert low <= len(topics) <= high
     others = {t for s in CONTENT.steps if s.id != step_id for t in s.topics}
     assert not set(topics) & others
 
 
 def test_the_program_has_at_least_forty_four_exercises() -> None:
-    assert sum(len(step.exercises) for step in CONTENT.steps) >= 44
+    assert sum(len(step.exercises) for step in CONTENT.steps) >= rules.MIN_EXERCISES
 
 
 @pytest.mark.parametrize("exercise", EXERCISES.values(), ids=EXERCISES)
 def test_each_exercise_is_complete(exercise: Exercise) -> None:
     is_reflection = exercise.id.endswith(".reflection")
-    assert is_reflection or 3 <= len(exercise.prompts) <= 7
+    low, high = rules.PROMPTS_PER_EXERCISE
+    assert is_reflection or low <= len(exercise.prompts) <= high
     assert exercise.title.strip() and exercise.intro.strip() and exercise.closing.strip()
     assert all(p.card.strip() for p in exercise.prompts)
-    assert spoken_seconds(exercise.intro) <= 20
+    assert spoken_seconds(exercise.intro) <= rules.INTRO_MAX_SECONDS
 
 
 @pytest.mark.parametrize("exercise", EXERCISES.values(), ids=EXERCISES)
 def test_each_exercise_has_a_quick_version_of_about_three_minutes(exercise: Exercise) -> None:
     assert any(p.quick for p in exercise.prompts)
-    assert exercise.quick_minutes <= 4
+    assert exercise.quick_minutes <= rules.QUICK_MAX_MINUTES
     # The stated time covers the skill's speech plus the couple's turns.
     assert exercise_seconds(exercise, quick=True, with_turns=True) <= exercise.quick_minutes * 60
     assert exercise_seconds(exercise, quick=False, with_turns=True) <= exercise.minutes * 60
@@ -103,7 +106,7 @@ def test_each_exercise_has_a_quick_version_of_about_three_minutes(exercise: Exer
 def test_turn_prompts_address_speaker_and_listener_and_no_other_text_does(
     exercise: Exercise,
 ) -> None:
-    names = {"speaker", "listener"}
+    names = rules.TURN_PARAMS
     for prompt in exercise.prompts:
         if prompt.turns:
             assert exercise.audience == "together"
@@ -114,10 +117,7 @@ def test_turn_prompts_address_speaker_and_listener_and_no_other_text_does(
 
 
 def test_no_prompt_repeats_another() -> None:
-    def normal(text: str) -> str:
-        text = re.sub(r"\[[^\]]*\]|\{[^}]*\}", " ", text.lower())
-        return " ".join(re.sub(r"[^a-z0-9' ]", " ", text).split())
-
+    normal = rules.normal
     prompts = [
         (f"{ex.id} {i}", normal(p.say)) for ex in EXERCISES.values() for i, p in enumerate(ex.prompts, 1)
     ]
@@ -126,7 +126,7 @@ def test_no_prompt_repeats_another() -> None:
     for i, (where_a, a) in enumerate(prompts):
         for where_b, b in prompts[i + 1 :]:
             m = SequenceMatcher(None, a, b, autojunk=False)
-            if all(r() >= 0.9 for r in (m.real_quick_ratio, m.quick_ratio, m.ratio)):
+            if all(r() >= rules.NEAR_DUPLICATE for r in (m.real_quick_ratio, m.quick_ratio, m.ratio)):
                 repeats.append((where_a, where_b))
     assert repeats == []
 

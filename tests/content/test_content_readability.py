@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from importlib import resources
 
-from trust_renewal.cli.content_report import (
-    MAX_GRADE,
-    grade_of,
-    read_exceptions,
-    readability,
-)
+from trust_renewal.cli.content_report import grade_of, read_exceptions, readability
 from trust_renewal.content import load_content
+from trust_renewal.content.rules import MAX_GRADE
 
 CONTENT = load_content("en-US")
 EXCEPTIONS = read_exceptions(resources.files("trust_renewal.content").joinpath("data", "en"))

@@ -115,3 +115,17 @@ def test_the_known_bad_case_now_asks_only_which_step(content) -> None:
     text = " ".join(line_text(line, content) for line in reply.speech)
     assert text.endswith("Which step would you like?") and text.count("?") == 1
     assert isinstance(reply, Reply) and reply.reprompt
+
+
+@pytest.mark.parametrize("locale", PHRASE_FILES_LOCALES)
+def test_each_prompt_puts_one_question_to_the_couple(locale: str) -> None:
+    # Reflection questions are for each other, not for Alexa, but they too come one at a time.
+    content = load_content(locale)
+    several = [
+        f"{exercise.id}[{index}]: {prompt.say}"
+        for exercise in content.path
+        for index, prompt in enumerate(exercise.prompts)
+        if prompt.say.count("?") > 1
+    ]
+    several += [f"{c.id}: {c.say}" for c in content.checkins if c.say.count("?") > 1]
+    assert several == []

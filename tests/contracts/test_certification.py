@@ -142,14 +142,17 @@ def test_the_answers_a_prompt_suggests_are_read_as_a_person_would_say_them():
             "c": "You can say: our names are, and then your names. Or, call me, and your name.",
             "d": "You can say a number from 1 to {count}.",
             "e": "Say next, or touch Next, when you're ready.",
+            "f": "Just say, take us to step, and its number. Or we can do a short check-in together.",
+            "g": "You can say a time, like eight p.m. What time of day would you like?",
         },
         [],
         3,
     )
     assert [s.answer for s in found] == [
         "yes to start", "no to leave it for later", "I'm done", "our names are Maya and Jordan",
-        "call me Sam", "one", "two", "three", "next",
+        "call me Sam", "one", "two", "three", "next", "take us to step three", "eight p.m",
     ]  # fmt: skip
+    assert found[-1].expect == "SetReminderIntent" and found[-2].expect == "GoToStepIntent"
 
 
 def test_a_misspelt_manifest_field_fails(copy):

@@ -186,7 +186,7 @@ def test_local_invoke_overrides_only_a_variable_the_template_declares(function) 
 
 
 def test_sam_builds_a_compiled_bundle_that_answers(tmp_path):
-    """lambda/Makefile (BuildMethod makefile): the bundle has the content, bytecode, and answers."""
+    """lambda/Makefile (BuildMethod makefile): the content, bytecode for 3.13 only, and it answers."""
     import json
     import subprocess
     import sys
@@ -209,7 +209,11 @@ def test_sam_builds_a_compiled_bundle_that_answers(tmp_path):
     )
     modules = [p for p in (bundle / "trust_renewal").rglob("*.py")]
     cached = {p.name.split(".")[0] for p in (bundle / "trust_renewal").rglob("__pycache__/*.pyc")}
-    assert modules and {p.stem for p in modules} <= cached
+    if sys.version_info[:2] == (3, 13):
+        assert modules and {p.stem for p in modules} <= cached
+    else:
+        # Not the runtime's Python: no bytecode rather than the wrong one (tests/contracts/test_bundle.py).
+        assert modules and cached == set()
     assert (bundle / "trust_renewal/content/data/en/steps/01-acknowledge.json").is_file()
     script = (
         "import json, lambda_function; from trust_renewal.envelopes import EnvelopeBuilder;"

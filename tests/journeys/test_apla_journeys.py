@@ -11,7 +11,7 @@ import pytest
 
 from support.apla_check import ECHO, check_directive
 from support.conversation_driver import SKILL_ID
-from support.lambda_support import talk_to
+from support.lambda_support import stored_item, talk_to
 from trust_renewal.cli.main import main
 from trust_renewal.config import Config
 from trust_renewal.envelopes import EnvelopeBuilder
@@ -81,3 +81,30 @@ def test_the_chat_prints_the_bed_and_the_quiet_in_words(monkeypatch, capsys, cha
     assert main(["chat", "--db", str(chat_env)]) == 0
     out = capsys.readouterr().out
     assert "(soft rain underneath, 4 s)" in out and "(soft rain underneath, 15 s) (soft chime)" in out
+
+
+def test_turning_the_background_sounds_off_is_kept_across_sessions(lambda_module):
+    talk = talk_to(lambda_module, supported_interfaces=ECHO)
+    talk.launch()
+    talk.say("AMAZON.YesIntent")
+    first = guide_text(_apla(talk.last))
+    # The first reflection says once how to turn the sounds off, before the bed begins.
+    assert first.index("turn off the background sounds") < first.index("underneath")
+    talk.say("BackgroundSoundsOffIntent")
+    assert "background sounds are off" in talk.text and talk.ended is False
+    talk.say("AMAZON.RepeatIntent")
+    assert _apla(talk.last) is None and "(pause 15 s) (soft chime)" in talk.text
+    talk.say("AMAZON.StopIntent")
+    item = stored_item(lambda_module)
+    assert item["attributes"]["M"]["background"]["S"] == "off"
+    # A new session remembers: still plain SSML, and no second word about the switch.
+    talk.launch()
+    talk.say("AMAZON.YesIntent")
+    assert _apla(talk.last) is None and "background sounds" not in talk.text
+    talk.say("BackgroundSoundsOnIntent")
+    talk.say("BackgroundSoundsQuieterIntent")
+    assert "quieter" in talk.text
+    talk.say("AMAZON.RepeatIntent")
+    directive = _apla(talk.last)
+    assert directive["datasources"]["payload"]["guide"]["bed"]["volume"] == "10%"
+    assert "turn off the background sounds" not in guide_text(directive)

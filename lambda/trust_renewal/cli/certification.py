@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from trust_renewal.cli.package import (
+from trust_renewal.cli.endpoints import (
     AWS_REGION,
     ICONS,
     PLACEHOLDER_ACCOUNT,
@@ -281,10 +281,14 @@ def _intents(models: dict[str, Any], report: Report) -> None:
 
 _SAY = re.compile(r"\bsay\b[:,]?\s+(?P<what>.+?)(?=[.?!](?:\s|$)|$)", re.IGNORECASE)
 # Descriptions of an answer rather than the answer: what a person would say for each.
+NAMES, STEP, REMINDER = "SetNamesIntent", "GoToStepIntent", "SetReminderIntent"
 _TEMPLATES = (
-    (re.compile(r"our names are,? and then your names", re.I), ["our names are Maya and Jordan"]),
-    (re.compile(r"call me,? and your name", re.I), ["call me Sam"]),
-    (re.compile(r"take us to step,? and (?:a|its) number", re.I), ["take us to step three"]),
+    (re.compile(r"our names are,? and then your names", re.I), ["our names are Maya and Jordan"], NAMES),
+    (re.compile(r"your first names", re.I), ["Maya and Jordan"], NAMES),
+    (re.compile(r"one name if you're on your own", re.I), ["Jordan"], NAMES),
+    (re.compile(r"call me,? and your name", re.I), ["call me Sam"], NAMES),
+    (re.compile(r"take us to step,? and (?:a|its) number", re.I), ["take us to step three"], STEP),
+    (re.compile(r"a time,? like ([a-z0-9 .:]+?)(?=,|$)", re.I), [], REMINDER),
 )
 _NUMBER = re.compile(r"a number,? from 1 to (\d+)", re.I)
 _TOPIC = re.compile(r"a topic,? like ([a-z' ]+?)(?: or ([a-z' ]+))?$", re.I)
@@ -317,16 +321,18 @@ def suggestions(
         text = re.sub(r"\[(?:pause|chime)[^\]]*\]", " ", raw)
         text = text.replace("{count}", str(step_count))
         text = re.sub(r"\{\w+\}", "Sam", text)
-        # "You can say yes. Or say no." : a sentence opening with "Or" goes on suggesting.
-        text = re.sub(r"[.?!]\s+Or,?\s+(?:say\s+)?", ", or ", text)
+        # "You can say yes. Or say no." / "Or, call me...": such a sentence goes on suggesting
+        # ("Or we can do a check-in" does not).
+        text = re.sub(r"[.?!]\s+Or(?:,\s+say|,|\s+say)\s+", ", or ", text)
         for match in _SAY.finditer(text):
             clause = re.sub(r"^for example:\s*", "", match.group("what").strip(), flags=re.I)
             if opening.match(clause):
                 continue
             clause = wake.sub("", clause)
-            for pattern, answers in _TEMPLATES:
-                if pattern.search(clause):
-                    found += [Suggestion(key, a) for a in answers]
+            for pattern, answers, intent in _TEMPLATES:
+                if (described := pattern.search(clause)) is not None:
+                    examples = answers or [described.group(1).strip()]  # "a time, like eight p.m."
+                    found += [Suggestion(key, a, intent) for a in examples]
                     clause = pattern.sub("", clause)
             if (number := _NUMBER.search(clause)) is not None:
                 top = int(number.group(1))
@@ -383,8 +389,8 @@ def _answers(models: dict[str, Any], report: Report, phrases_for: Callable[[str]
                 problem = f'"{suggestion.answer}" reaches no intent (AMAZON.FallbackIntent)'
             elif suggestion.expect and match.intent != suggestion.expect:
                 problem = f'"{suggestion.answer}" reaches {match.intent}, not {suggestion.expect}'
-            if problem and (suggestion.answer, suggestion.expect) not in failed:
-                failed.add((suggestion.answer, suggestion.expect))  # type: ignore[arg-type]
+            if problem and suggestion.answer not in failed:
+                failed.add(suggestion.answer)
                 report.failures.append(f"{locale}: prompt {suggestion.where} suggests saying {problem}")
     report.checked.append("every answer a prompt suggests")
 

@@ -1,8 +1,7 @@
 """``trust-renewal content``: counts, spoken time, readability and warnings for the program.
 
-The completeness rules of the program (issue 3) live here as ``program_warnings``
-so writers can run them on a draft (``--from FOLDER``) while they write; the
-tests in ``tests/content/`` state the same rules one by one.
+The program's rules live in ``content/rules.py``; this report runs them on the
+shipped content or on a draft (``--from FOLDER``) while writers write.
 Heavy imports (textstat, the loader) happen inside the functions.
 """
 
@@ -10,50 +9,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trust_renewal.content.markup import spoken_seconds
+from trust_renewal.content.rules import (
+    MAX_GRADE,
+    MIN_WORDS_FOR_GRADE,
+    exercise_seconds,
+    program_warnings,
+)
+
 if TYPE_CHECKING:
     from trust_renewal.content.model import Content, Exercise
 
-# The fixed step ids, in order (other code and the interaction model rely on them).
-STEP_IDS = (
-    "acknowledge",
-    "responsibility",
-    "trust-and-intimacy",
-    "boundaries",
-    "talk-and-listen",
-    "empathy",
-    "forgiveness",
-    "patience-and-self-care",
-    "closeness",
-    "present-and-future",
-    "support",
-)
-CRISIS_COUNTRIES = ("US", "GB", "CA", "AU", "IN")
-MIN_EXERCISES_PER_STEP = 4
-MIN_KINDS_PER_STEP = 3
-MIN_EXERCISES = 44
-PROMPTS_PER_EXERCISE = (3, 7)
-TOPICS_PER_STEP = (3, 8)
-MIN_CHECKINS = 60
-INTRO_MAX_SECONDS = 20.0
-REFLECTION_SECONDS = (60.0, 120.0)
-QUICK_MAX_MINUTES = 4.0
-# Both partners speak to a turn prompt and each reflects back: at least this long.
-TURN_SECONDS = 90.0
-MAX_GRADE = 8.0
-MIN_WORDS_FOR_GRADE = 12
-NEAR_DUPLICATE = 0.9
 # Names the renderer may put in a turn prompt: real names, or none given.
 SAMPLE_PARAMS = (
     {"speaker": "Maya", "listener": "Jordan", "first": "Maya", "second": "Jordan"},
@@ -222,149 +198,59 @@ def readability(content: Content, exceptions: Mapping[str, str]) -> dict[str, An
     }
 
 
-# --- completeness rules ------------------------------------------------------
-
-
-def exercise_seconds(exercise: Exercise, quick: bool, with_turns: bool = False) -> float:
-    """What the skill speaks in one run of an exercise; turn prompts are said twice.
-
-    With ``with_turns``, adds the least time the couple talks to turn prompts.
-    """
-    from trust_renewal.render.markup import spoken_seconds
-
-    seconds = spoken_seconds(exercise.intro) + spoken_seconds(exercise.closing)
-    for i in exercise.prompt_indexes(quick):
-        prompt = exercise.prompts[i]
-        times = 2 if prompt.turns else 1
-        seconds += times * spoken_seconds(prompt.say)
-        if with_turns and prompt.turns:
-            seconds += TURN_SECONDS
-    return seconds
-
-
-def _sentences(text: str) -> int:
-    return len([s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s])
-
-
-def _normal(text: str) -> str:
-    text = re.sub(r"\[[^\]]*\]|\{[^}]*\}", " ", text.lower())
-    return " ".join(re.sub(r"[^a-z0-9' ]", " ", text).split())
-
-
-def _step_warnings(content: Content) -> Iterator[str]:
-    from trust_renewal.render.markup import spoken_seconds
-
-    ids = tuple(step.id for step in content.steps)
-    if ids != STEP_IDS:
-        yield f"steps are {', '.join(ids) or 'missing'}; expected {', '.join(STEP_IDS)}"
-    for step in content.steps:
-        where = f"step {step.number} {step.id}"
-        if _sentences(step.purpose) != 1:
-            yield f"{where}: the purpose should be one sentence"
-        if spoken_seconds(step.intro) >= INTRO_MAX_SECONDS:
-            yield f"{where}: the intro takes {spoken_seconds(step.intro):.0f} s (under 20 s)"
-        if step.reflection is None:
-            yield f"{where}: has no guided reflection"
-        else:
-            seconds = exercise_seconds(step.reflection, quick=False)
-            low, high = REFLECTION_SECONDS
-            if not low <= seconds <= high:
-                yield f"{where}: the reflection takes {seconds:.0f} s ({low:g} to {high:g} s)"
-        if len(step.exercises) < MIN_EXERCISES_PER_STEP:
-            yield f"{where}: {len(step.exercises)} exercises (at least {MIN_EXERCISES_PER_STEP})"
-        kinds = {ex.kind for ex in step.exercises}
-        if len(kinds) < MIN_KINDS_PER_STEP:
-            yield f"{where}: exercises of {len(kinds)} kinds (at least {MIN_KINDS_PER_STEP})"
-        low, high = TOPICS_PER_STEP
-        if not low <= len(step.topics) <= high:
-            yield f"{where}: {len(step.topics)} topics ({low} to {high})"
-
-
-def _exercise_warnings(exercise: Exercise, is_reflection: bool) -> Iterator[str]:
-    from trust_renewal.render.markup import params_used, spoken_seconds
-
-    where = f"exercise {exercise.id}"
-    low, high = PROMPTS_PER_EXERCISE
-    if not is_reflection and not low <= len(exercise.prompts) <= high:
-        yield f"{where}: {len(exercise.prompts)} prompts ({low} to {high})"
-    if spoken_seconds(exercise.intro) > INTRO_MAX_SECONDS:
-        yield f"{where}: the intro takes {spoken_seconds(exercise.intro):.0f} s (at most 20 s)"
-    if not any(p.quick for p in exercise.prompts):
-        yield f"{where}: no prompt is marked quick"
-    if exercise.quick_minutes > QUICK_MAX_MINUTES:
-        yield f"{where}: the quick version takes {exercise.quick_minutes:g} minutes (at most 4)"
-    for quick, stated in ((False, exercise.minutes), (True, exercise.quick_minutes)):
-        needed = exercise_seconds(exercise, quick, with_turns=True)
-        if needed > stated * 60:
-            version = "quick" if quick else "full"
-            yield (
-                f"{where}: the {version} version needs about {needed / 60:.1f} minutes"
-                f" with the couple's turns, more than its stated {stated:g}"
-            )
-    turn_names = {"speaker", "listener"}
-    for i, prompt in enumerate(exercise.prompts, start=1):
-        used = params_used(prompt.say)
-        if prompt.turns and not turn_names <= used:
-            yield f"{where} prompt {i}: a turn prompt must name {{speaker}} and {{listener}}"
-        if not prompt.turns and used & turn_names:
-            yield f"{where} prompt {i}: only turn prompts may use {{speaker}} or {{listener}}"
-        if prompt.turns and exercise.audience != "together":
-            yield f"{where} prompt {i}: a turn prompt in an exercise for one partner"
-        if not prompt.card.strip():
-            yield f"{where} prompt {i}: no card text"
-    for part, text in (("intro", exercise.intro), ("closing", exercise.closing)):
-        if params_used(text) & turn_names:
-            yield f"{where}: the {part} may not use {{speaker}} or {{listener}}"
-
-
-def _repeat_warnings(content: Content) -> Iterator[str]:
-    texts: list[tuple[str, str]] = []
-    for step in content.steps:
-        for exercise in step.path:
-            texts += [(f"{exercise.id} prompt {i}", p.say) for i, p in enumerate(exercise.prompts, 1)]
-    texts += [(c.id, c.say) for c in content.checkins]
-    seen: dict[str, str] = {}
-    normal = [(where, _normal(text)) for where, text in texts]
-    for where, text in normal:
-        if text in seen:
-            yield f"{where} repeats {seen[text]}"
-        seen.setdefault(text, where)
-    for i, (where_a, a) in enumerate(normal):
-        for where_b, b in normal[i + 1 :]:
-            if a == b:
-                continue
-            m = SequenceMatcher(None, a, b, autojunk=False)
-            if all(r() >= NEAR_DUPLICATE for r in (m.real_quick_ratio, m.quick_ratio, m.ratio)):
-                yield f"{where_b} nearly repeats {where_a}"
-
-
-def program_warnings(content: Content) -> list[str]:
-    """Every completeness rule of the program that the content does not meet yet."""
-    warnings = list(_step_warnings(content))
-    for step in content.steps:
-        for exercise in step.path:
-            warnings += _exercise_warnings(exercise, exercise is step.reflection)
-    total = sum(len(step.exercises) for step in content.steps)
-    if total < MIN_EXERCISES:
-        warnings.append(f"{total} exercises in all (at least {MIN_EXERCISES})")
-    if len(content.checkins) < MIN_CHECKINS:
-        warnings.append(f"{len(content.checkins)} check-in questions (at least {MIN_CHECKINS})")
-    for country in CRISIS_COUNTRIES:
-        line = content.crisis_lines.get(country)
-        if line is None:
-            warnings.append(f"no crisis line for {country}")
-        elif not line.source.startswith("https://"):
-            warnings.append(f"crisis line {country}: source is not an https page")
-    warnings += _repeat_warnings(content)
-    return warnings
-
-
 # --- the report --------------------------------------------------------------
 
 
-def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, Any]:
-    from trust_renewal.render.markup import spoken_seconds
+def reflection_pacing(content: Content, locale: str = "en-US") -> dict[str, Any]:
+    """The spoken rate of every reflection (a prompt that holds a pause), as Alexa paces it.
 
+    The same estimate as ``spoken_seconds`` (150 words a minute, a chime 1.5 s),
+    with the words slowed by the prompt's pace (``render.pace``): the rate of
+    speech, and the rate over the whole reflection, its silences included.
+    """
+    from trust_renewal.conversation.reply import ref
+    from trust_renewal.render.markup import Param, Pause, Text, parse
+    from trust_renewal.render.pace import pace_of
+
+    rows = []
+    for exercise in content.exercises_by_id.values():
+        for index, prompt in enumerate(exercise.prompts):
+            tokens = parse(prompt.say)
+            if not any(isinstance(t, Pause) for t in tokens):
+                continue
+            pace = pace_of(ref(f"prompt:{exercise.id}:{index}"), content, locale)
+            rate = pace.rate if pace else 1.0
+            spoken = [t for t in tokens if isinstance(t, Text | Param)]
+            words = sum(len(t.value.split()) if isinstance(t, Text) else 1 for t in spoken)
+            silence = sum(t.seconds if isinstance(t, Pause) else 0.0 for t in tokens)
+            silence += 1.5 * sum(1 for t in tokens if not isinstance(t, Text | Param | Pause))
+            speech = words * 60.0 / (150.0 * rate)
+            rows.append(
+                {
+                    "where": f"{exercise.id}:prompt-{index + 1}",
+                    "pace": pace.name if pace else "plain",
+                    "words": words,
+                    "speech_seconds": round(speech, 1),
+                    "silence_seconds": round(silence, 1),
+                    "speech_wpm": round(words * 60 / speech) if speech else 0,
+                    "overall_wpm": round(words * 60 / (speech + silence)),
+                }
+            )
+    overall = [r["overall_wpm"] for r in rows]
+    return {
+        "reflections": len(rows),
+        "paced": sum(1 for r in rows if r["pace"] != "plain"),
+        "speech_wpm": sorted({r["speech_wpm"] for r in rows}),
+        "overall_wpm": {
+            "min": min(overall, default=0),
+            "median": round(statistics.median(overall)) if overall else 0,
+            "max": max(overall, default=0),
+        },
+        "rows": rows,
+    }
+
+
+def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, Any]:
     steps = []
     for step in content.steps:
         spoken = spoken_seconds(step.intro) + sum(exercise_seconds(ex, quick=False) for ex in step.path)
@@ -410,6 +296,7 @@ def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, A
         "couple_minutes": round(sum(ex.minutes for ex in all_exercises)),
         "couple_minutes_quick": round(sum(ex.quick_minutes for ex in all_exercises)),
         "readability": read,
+        "pacing": reflection_pacing(content),
         "warnings": warnings,
     }
 
@@ -439,6 +326,17 @@ def format_report(report: Mapping[str, Any]) -> str:
         f"Readability: {read['measured']} pieces measured, median grade {read['median_grade']},"
         f" {len(read['above_max'])} above grade {read['max_grade']:g}"
         f" ({len(read['above_max']) - len(read['unlisted'])} listed as exceptions)",
+    ]
+    pacing = report.get("pacing")
+    if pacing:
+        rates = ", ".join(str(r) for r in pacing["speech_wpm"])
+        over = pacing["overall_wpm"]
+        lines.append(
+            f"Reflections: {pacing['reflections']} prompts with pauses,"
+            f" {pacing['paced']} paced for listening; speech at {rates} words/min,"
+            f" {over['median']} with their silences (median; {over['min']} to {over['max']})"
+        )
+    lines += [
         "",
     ]
     warnings = report["warnings"]

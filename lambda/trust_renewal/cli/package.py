@@ -27,20 +27,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-PLACEHOLDER_ACCOUNT = ":000000000000:"
-# Host names reserved for examples and tests (RFC 2606 / 6761): never a real policy page.
-_PLACEHOLDER_HOST = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$")
-_ARN = re.compile(
-    r"^arn:aws:lambda:(?P<region>[a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?$"
+from trust_renewal.cli.certification import check_package
+from trust_renewal.cli.endpoints import (
+    AWS_REGION,
+    HTTPS_URL,
+    ICONS,
+    LAMBDA_ARN,
+    PLACEHOLDER_ACCOUNT,
+    arn_region,
+    is_placeholder_url,
 )
-_HTTPS = re.compile(r"^https://(?P<host>[^\s/$.?#:][^\s/:?#]*)(?::\d+)?(?:[/?#]\S*)?$")
-# Alexa sends each locale's requests to one of three regions, and a Lambda
-# endpoint there must live in this AWS region (Alexa's hosting requirement).
-AWS_REGION = {"NA": "us-east-1", "EU": "eu-west-1", "FE": "us-west-2"}
-REGION_OF_LOCALE = {"en-US": "NA", "en-CA": "NA", "en-GB": "EU", "en-IN": "EU", "en-AU": "FE"}
+
 # template.yaml names the function after its stack: FunctionName !Sub ${AWS::StackName}-skill.
 DEFAULT_STACK = "trust-renewal"
-ICONS = {"smallIconUri": ("icon-108.png", 108), "largeIconUri": ("icon-512.png", 512)}
 ASSET_DIR = "assets/images"
 
 
@@ -102,20 +101,10 @@ def read_manifest() -> dict[str, Any]:
     return json.loads(node.read_text(encoding="utf-8"))
 
 
-def is_placeholder_url(url: str) -> bool:
-    match = _HTTPS.match(url or "")
-    return bool(match and _PLACEHOLDER_HOST.search(match.group("host").lower()))
-
-
-def arn_region(uri: str) -> str | None:
-    match = _ARN.match(uri or "")
-    return match.group("region") if match else None
-
-
 def _endpoint(value: str, wildcard: bool) -> dict[str, str]:
-    if _ARN.match(value):
+    if LAMBDA_ARN.match(value):
         return {"uri": value}
-    if _HTTPS.match(value):
+    if HTTPS_URL.match(value):
         return {"uri": value, "sslCertificateType": "Wildcard" if wildcard else "Trusted"}
     raise PackageError(f"--endpoint must be a Lambda function ARN or an https URL, not {value!r}")
 
@@ -127,7 +116,7 @@ def _regional_arn(value: str, region: str, option: str) -> dict[str, str]:
 
 
 def _https(value: str, option: str) -> str:
-    if not _HTTPS.match(value):
+    if not HTTPS_URL.match(value):
         raise PackageError(f"{option} must be an https URL, not {value!r}")
     return value
 
@@ -245,8 +234,6 @@ def _regional_options(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _check(folder: Path, draft: bool) -> int:
-    from trust_renewal.cli.certification import check_package
-
     report = check_package(folder, draft=draft)
     print(report.text())
     return 0 if report.passed else 1

@@ -3,7 +3,7 @@
 Parsing and checking every step, prompt and phrase (markup, placeholders,
 durations) costs a cold start about 10 ms of CPU each time, and the bundle's
 content never changes between builds. The Lambda build (``lambda/Makefile``)
-runs ``python -m trust_renewal.content.compiled``: it loads every locale through
+runs ``python -m trust_renewal.content.build``: it loads every locale through
 the full loader (so invalid content fails the build) and pickles the result
 beside the data, with a fingerprint of the JSON it came from. At run time the
 loader takes a locale from the pickle only when that fingerprint still matches
@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,21 +52,6 @@ def locale_keys(data: Path = DATA) -> list[Key]:
     keys: list[Key] = [(language, None) for language in languages]
     keys += [(f.split("-")[0], f) for f in folders if "-" in f and f.split("-")[0] in languages]
     return keys
-
-
-def build(out: Path, data: Path = DATA) -> dict[Key, Content]:
-    """Load and validate every locale from JSON (ContentError if any is invalid); pickle them."""
-    from trust_renewal.content.loader import load_content_from
-
-    contents = {
-        (language, overlay): load_content_from(data / language, data / overlay if overlay else None)
-        for language, overlay in locale_keys(data)
-    }
-    # Each locale pickled on its own: a cold start unpickles only the one it answers in.
-    blobs = {key: pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL) for key, c in contents.items()}
-    payload = {"format": FORMAT, "fingerprint": fingerprint(data), "contents": blobs}
-    out.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    return contents
 
 
 class Compiled:
@@ -106,15 +90,3 @@ def load_compiled(path: Path | None = None, data: Path | None = None) -> Compile
         return None
     contents = payload.get("contents")
     return Compiled(contents) if isinstance(contents, dict) else None
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else COMPILED
-    contents = build(out)
-    print(f"content checked and compiled: {len(contents)} locale variants -> {out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,8 +15,10 @@ from importlib import resources
 from importlib.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from trust_renewal.content.compiled import Compiled, load_compiled
+from trust_renewal.content.markup import MarkupError, parse
 from trust_renewal.content.model import (
     AUDIENCES,
     KINDS,
@@ -29,16 +31,11 @@ from trust_renewal.content.model import (
     SafetyNumber,
     Step,
 )
-from trust_renewal.render.markup import MarkupError, parse, spoken_seconds
+from trust_renewal.content.rules import PROGRAM_PARAMS, PROMPTS_PER_EXERCISE, exercise_seconds
 from trust_renewal.spelling import respell
 
-if TYPE_CHECKING:
-    from trust_renewal.content.compiled import Compiled
-
 DEFAULT_LOCALE = "en-US"
-# Placeholders program text may use; the renderer fills them.
-PROGRAM_PARAMS = frozenset({"speaker", "listener", "first", "second"})
-MAX_PROMPTS = 7
+MAX_PROMPTS = PROMPTS_PER_EXERCISE[1]
 # Fields each object may carry; keys starting with "_" are comments for writers.
 STEP_FIELDS = frozenset(
     {"id", "number", "title", "purpose", "topics", "intro", "reflection", "exercises"}
@@ -188,13 +185,11 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
 
 
 def _check_durations(exercise: Exercise, check: _Checker, where: str) -> None:
-    """A stated duration must at least cover what the skill itself says."""
+    """A stated duration must at least cover what the skill itself says (``rules.exercise_seconds``)."""
     for quick, stated in ((False, exercise.minutes), (True, exercise.quick_minutes)):
         if not stated:
             continue
-        parts = [exercise.intro, exercise.closing]
-        parts += [exercise.prompts[i].say for i in exercise.prompt_indexes(quick)]
-        spoken = sum(spoken_seconds(part) for part in parts)
+        spoken = exercise_seconds(exercise, quick)
         if spoken > stated * 60:
             version = "quick" if quick else "full"
             check.problems.append(
@@ -450,8 +445,6 @@ def _load(language: str, overlay: str | None) -> Content:
 @lru_cache(maxsize=1)
 def _compiled() -> Compiled | None:
     """The build's checked, pickled content, if this bundle has it (see content.compiled)."""
-    from trust_renewal.content.compiled import load_compiled
-
     return load_compiled()
 
 

@@ -12,7 +12,8 @@ here, before the intent's handler runs. Rules, in order:
 - a number never lands on the names intent (it is the step, or the reminder's hour);
 - while the reminder's time is asked, a bare number is that hour;
 - while a step is asked, an o'clock time from one to the last step is that step;
-- a name said alone counts only as the answer to "what are your names?";
+- a name said alone counts only as the answer to "what are your names?", and then
+  it is a name even if Alexa filed it as an unknown step topic;
 - while "in the morning or in the evening?" is asked, the answer settles a.m./p.m.
 
 The open question is the last line the skill said (``State.last``), so nothing new
@@ -101,6 +102,12 @@ def interpret(state: State, event: Event, content: Content) -> Event:
     slots = dict(event.slots)
     if event.name == "set_names":
         return _names(event, slots, asked, content)
+    heard_topic = slots.get("topic", "").strip()
+    if event.name == "go_to_step" and asked == "names" and heard_topic and not event.slot_ids.get("topic"):
+        # A custom slot takes any words: names heard as an unknown topic are the names asked for.
+        names = [n for n in re.split(r"\s+and\s+", heard_topic) if re.fullmatch(r"[A-Za-z'\-]+", n)]
+        if 1 <= len(names) <= 2 and len(names) == len(heard_topic.split(" and ")):
+            return _as(event, "set_names", **dict(zip(("firstName", "secondName"), names, strict=False)))
     if event.name == "go_to_step" and asked in ("time", "am_or_pm") and not event.slot_ids.get("topic"):
         hour = number_of(slots.get("stepNumber", ""))
         if hour is not None and 1 <= hour <= 23:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
-from trust_renewal.conversation import safety
+from trust_renewal.conversation import safety, sounds
 from trust_renewal.conversation.answers import CONFIRMED, clock_of, interpret, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
@@ -56,6 +56,7 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         reply = safety.after(previous, state, reply)
         if lead:
             reply = replace(reply, speech=(*lead, *reply.speech))
+    state, reply = sounds.mention_once(state, reply, content, event.plays_sounds)
     return _remember(state, reply)
 
 
@@ -505,6 +506,16 @@ def _action_result(state: State, event: Event, content: Content) -> tuple[State,
     return _stay(state, content, *lines)
 
 
+def _background(setting: str) -> Callable[[State, Event, Content], tuple[State, Reply]]:
+    """ "Turn off / turn on the background sounds", "quieter": kept with the couple's settings."""
+
+    def handle(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+        state, line = sounds.switch(state, setting)
+        return _stay(state, content, line)
+
+    return handle
+
+
 _INTENT_HANDLERS: dict[str, Callable[[State, Event, Content], tuple[State, Reply]]] = {
     "todays_exercise": _todays_exercise,
     "yes": _yes,
@@ -531,4 +542,7 @@ _INTENT_HANDLERS: dict[str, Callable[[State, Event, Content], tuple[State, Reply
     "set_names": _set_names,
     "set_reminder": _reminder,
     "stop_reminders": _stop_reminders,
+    "background_off": _background("off"),
+    "background_on": _background("on"),
+    "background_quieter": _background("quieter"),
 }

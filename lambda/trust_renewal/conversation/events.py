@@ -25,6 +25,9 @@ INTENTS = frozenset(
         "delete_data",
         "set_reminder",
         "stop_reminders",
+        "background_off",
+        "background_on",
+        "background_quieter",
         "yes",
         "no",
         "next",
@@ -62,3 +65,4 @@ class Event:
     country: str = "US"
     reason: str | None = None
     new_session: bool = False
+    plays_sounds: bool = False  # the device plays APL for Audio (background sounds)

@@ -40,6 +40,7 @@ class State:
     checkins_heard: int = 0
     reminder_token: str | None = None
     background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
+    sounds_told: bool = False  # has heard, once, how to turn the background sounds off
     # Device time zones, so a session start rarely asks Alexa's Settings API:
     # (hashed device ID, IANA zone, UTC date fetched); kept small by handlers.time_zones.
     zones: tuple[tuple[str, str, str], ...] = ()

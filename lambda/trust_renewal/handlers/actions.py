@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
 
 from trust_renewal.conversation import Reply, State
+from trust_renewal.handlers.reminders import manage_reminder
 
 log = logging.getLogger(__name__)
 DELETED_KEY = "deleted"  # request attribute: the record was deleted, save nothing
@@ -21,15 +21,7 @@ def perform(handler_input: HandlerInput, reply: Reply, state: State) -> tuple[st
         log.info("user asked to delete their data: record deleted")
         return None
     if reply.action in ("create_reminder", "delete_reminder"):
-        from trust_renewal.handlers.reminders import manage_reminder
-
         return manage_reminder(handler_input, reply, state)
     log.error("unknown action", extra={"event": str(reply.action)[:40]})
     return ("failed", {})
 
-
-def permission_result(handler_input: HandlerInput) -> Response | None:
-    """Answer a Connections.Response to the reminders permission request; None for any other."""
-    from trust_renewal.handlers.reminders import answer_permission
-
-    return answer_permission(handler_input)

@@ -9,7 +9,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from trust_renewal.handlers.adapter import build_event, respond
+from trust_renewal.handlers.adapter import respond
+from trust_renewal.handlers.reading import build_event
 
 
 class IntentHandler(AbstractRequestHandler):

@@ -90,6 +90,21 @@ class StopRemindersHandler(IntentHandler):
     event_name = "stop_reminders"
 
 
+class BackgroundSoundsOffHandler(IntentHandler):
+    intent_names = ("BackgroundSoundsOffIntent",)
+    event_name = "background_off"
+
+
+class BackgroundSoundsOnHandler(IntentHandler):
+    intent_names = ("BackgroundSoundsOnIntent",)
+    event_name = "background_on"
+
+
+class BackgroundSoundsQuieterHandler(IntentHandler):
+    intent_names = ("BackgroundSoundsQuieterIntent",)
+    event_name = "background_quieter"
+
+
 class YesHandler(IntentHandler):
     intent_names = ("AMAZON.YesIntent",)
     event_name = "yes"

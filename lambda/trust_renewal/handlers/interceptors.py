@@ -13,8 +13,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from trust_renewal.conversation import State
+from trust_renewal.conversation.reply import say
+from trust_renewal.conversation.state import merge_persisted
 from trust_renewal.handlers.actions import DELETED_KEY
-from trust_renewal.handlers.adapter import NOTICES_KEY, STATE_KEY, content_for, session_of
+from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, session_of
+from trust_renewal.render.reply import speech_ssml
 from trust_renewal.storage.base import CorruptRecord, StorageUnavailable, user_id_of, user_key
 
 log = logging.getLogger(__name__)
@@ -82,8 +85,6 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
 
     def _retry_load(self, handler_input: HandlerInput, state: State) -> State:
         """Storage failed earlier this session: try again, and merge what this session did."""
-        from trust_renewal.conversation.state import merge_persisted
-
         try:
             stored, rev = self._load(handler_input)
         except (StorageUnavailable, CorruptRecord):
@@ -132,9 +133,6 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         session[S_STATE] = state.to_session()
 
     def _apologise(self, handler_input: HandlerInput, response: Response) -> None:
-        from trust_renewal.conversation.reply import say
-        from trust_renewal.render.reply import speech_ssml
-
         speech = getattr(response, "output_speech", None)
         if speech is None or not getattr(speech, "ssml", None):
             return

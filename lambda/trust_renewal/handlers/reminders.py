@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
 
 from trust_renewal.conversation import Reply, State
+from trust_renewal.conversation.reply import say
+from trust_renewal.handlers.reading import content_for, time_zone
+from trust_renewal.render.reply import line_text
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,6 @@ def daily_rule(hour: int, minute: int) -> str:
 
 def spoken_time(hour: int, minute: int, content: Any) -> str:
     """A clock time as people say it here ("8 p.m.", "8:30 a.m."), from the phrase book."""
-    from trust_renewal.conversation.reply import say
-    from trust_renewal.render.reply import line_text
-
     clock = str(hour % 12 or 12) + (f":{minute:02d}" if minute else "")
     return line_text(say("time.am" if hour < 12 else "time.pm", time=clock), content)
 
@@ -141,8 +139,6 @@ def _status(exc: Exception) -> int | None:
 
 
 def _create(handler_input: HandlerInput, reply: Reply, state: State) -> tuple[str, dict[str, str]]:
-    from trust_renewal.handlers.adapter import _time_zone, content_for
-
     raw = (reply.action_params.get("time") or "").strip()
     when = parse_time(raw)
     if when is None:
@@ -160,16 +156,13 @@ def _create(handler_input: HandlerInput, reply: Reply, state: State) -> tuple[st
         return ("failed", {})
     if state.reminder_token and not _delete(client, state.reminder_token):
         return ("failed", {})
-    from trust_renewal.conversation.reply import say
-    from trust_renewal.render.reply import line_text
-
     stamp = getattr(envelope.request, "timestamp", None)
     now = stamp if isinstance(stamp, datetime) else datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     locale = getattr(envelope.request, "locale", None) or "en-US"
     request = reminder_request(
-        *when, _time_zone(handler_input), now, locale, line_text(say("reminder.spoken_text"), content)
+        *when, time_zone(handler_input), now, locale, line_text(say("reminder.spoken_text"), content)
     )
     try:
         created = client.create_reminder(request)
@@ -214,11 +207,12 @@ def _stop(handler_input: HandlerInput, state: State) -> tuple[str, dict[str, str
 
 
 # -- the answer to the permission request ---------------------------------------------
-def answer_permission(handler_input: HandlerInput) -> Response | None:
-    """Finish the reminder flow after Alexa asked for the permission; None for other connections."""
-    from trust_renewal.handlers.adapter import build_event, respond
+def permission_answer(request: Any) -> tuple[str, str] | None:
+    """(status, wanted time) from Alexa's answer to our permission request; None for others.
 
-    request = handler_input.request_envelope.request
+    The status is ``ACCEPTED``, ``DENIED`` or ``""`` (not answered, or the request failed).
+    The handler for Connections.Response turns it into the conversation's next step.
+    """
     if getattr(request, "name", None) != "AskFor":
         return None
     payload = getattr(request, "payload", None) or {}
@@ -229,14 +223,11 @@ def answer_permission(handler_input: HandlerInput) -> Response | None:
     token = getattr(request, "token", None) or ""
     wanted = token[len(TOKEN_PREFIX) :] if token.startswith(TOKEN_PREFIX) else ""
     log.info("reminders permission answered", extra={"event": status or f"status {code}"})
-    if status == "ACCEPTED":
-        handler_input.attributes_manager.request_attributes[ACCEPTED_KEY] = True
-        event = replace(build_event(handler_input, "intent", "set_reminder"), slots={"time": wanted})
-        return respond(handler_input, event)
-    result = "permission_denied" if status == "DENIED" else "permission_not_answered"
-    response = respond(handler_input, build_event(handler_input, "action_result", result))
+    return status, wanted
+
+
+def consent_card() -> Any:
+    """The fallback: a card in the Alexa app where reminders can be allowed later."""
     from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-    # The fallback: a card in the Alexa app where reminders can be allowed later.
-    handler_input.response_builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
-    return response
+    return AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE])

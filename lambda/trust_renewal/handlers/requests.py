@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -10,9 +11,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from trust_renewal.handlers.adapter import build_event, respond
+from trust_renewal.handlers.adapter import respond
+from trust_renewal.handlers.can_fulfill import CanFulfillIntentHandler
 from trust_renewal.handlers.permissions import PermissionEventHandler
-from trust_renewal.storage.base import user_key
+from trust_renewal.handlers.reading import build_event
+from trust_renewal.handlers.reminders import ACCEPTED_KEY, consent_card, permission_answer
+from trust_renewal.storage.base import user_id_of, user_key
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +58,6 @@ class UnknownIntentHandler(AbstractRequestHandler):
 
 
 def _key(handler_input: HandlerInput) -> str | None:
-    from trust_renewal.storage.base import user_id_of
-
     user = user_id_of(handler_input.request_envelope)
     return user_key(user)[:12] if user else None
 
@@ -116,21 +118,6 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
-class CanFulfillIntentHandler(AbstractRequestHandler):
-    """Name-free requests: this skill does not take them, so it answers NO."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("CanFulfillIntentRequest")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
-
-        handler_input.response_builder.set_can_fulfill_intent(
-            CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO)
-        )
-        return handler_input.response_builder.response
-
-
 class UserEventHandler(AbstractRequestHandler):
     """A touch on a screen (APL UserEvent): the same as saying the word on the button."""
 
@@ -159,12 +146,19 @@ class ConnectionsResponseHandler(AbstractRequestHandler):
         return is_request_type("Connections.Response")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from trust_renewal.handlers.actions import permission_result
-
-        response = permission_result(handler_input)
-        if response is not None:
-            return response
-        return respond(handler_input, build_event(handler_input, "intent", "home"))
+        answer = permission_answer(handler_input.request_envelope.request)
+        if answer is None:
+            return respond(handler_input, build_event(handler_input, "intent", "home"))
+        status, wanted = answer
+        if status == "ACCEPTED":
+            # Granted a moment ago: set the reminder the couple asked for before Alexa asked.
+            handler_input.attributes_manager.request_attributes[ACCEPTED_KEY] = True
+            event = replace(build_event(handler_input, "intent", "set_reminder"), slots={"time": wanted})
+            return respond(handler_input, event)
+        result = "permission_denied" if status == "DENIED" else "permission_not_answered"
+        response = respond(handler_input, build_event(handler_input, "action_result", result))
+        handler_input.response_builder.set_card(consent_card())
+        return response
 
 
 REQUEST_HANDLERS = (

@@ -167,26 +167,3 @@ def screen_directive(
         document=document,
         datasources={DATASOURCE: screen_data(reply, state, content)},
     )
-
-
-def device_interfaces(request_envelope: Any) -> dict[str, Any]:
-    """``supportedInterfaces`` as Alexa sent it (names like ``Alexa.Presentation.APL``)."""
-    from ask_sdk_core.serialize import DefaultSerializer
-
-    device = getattr(getattr(getattr(request_envelope, "context", None), "system", None), "device", None)
-    interfaces = getattr(device, "supported_interfaces", None)
-    if interfaces is None:
-        return {}
-    raw = DefaultSerializer().serialize(interfaces)
-    return raw if isinstance(raw, dict) else {}
-
-
-def add_screen(handler_input: Any, reply: Reply, content: Content) -> None:
-    """Add the screen to the response being built, when the device has one (the adapter's hook)."""
-    from trust_renewal.handlers.adapter import current_state
-
-    directive = screen_directive(
-        device_interfaces(handler_input.request_envelope), reply, current_state(handler_input), content
-    )
-    if directive is not None:
-        handler_input.response_builder.add_directive(directive)

@@ -30,19 +30,11 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
+from trust_renewal.content.markup import Chime, Digits, Param, Pause, Text, parse
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
-from trust_renewal.render.markup import (
-    MAX_BREAK_SECONDS,
-    Chime,
-    Digits,
-    Param,
-    Pause,
-    Text,
-    digits_ssml,
-    fill,
-    parse,
-)
+from trust_renewal.conversation.sounds import QUIET_KEY, is_calm
+from trust_renewal.render.markup import MAX_BREAK_SECONDS, digits_ssml, fill
 from trust_renewal.render.pace import Pace, pace_of
 from trust_renewal.render.reply import line_markup, line_ssml, line_text
 from trust_renewal.render.ssml import MAX_AUDIO_PER_RESPONSE, MAX_RESPONSE_BYTES
@@ -50,7 +42,6 @@ from trust_renewal.render.ssml import MAX_AUDIO_PER_RESPONSE, MAX_RESPONSE_BYTES
 APLA_INTERFACE = "Alexa.Presentation.APLA"
 DOCUMENT_TOKEN = "trustRenewalGuide"
 DATASOURCE = "payload"
-QUIET_KEY = "quiet"  # the quiet-turn Line (key "quiet", params seconds and who)
 MAX_AUDIO_SECONDS = 240.0
 # Speech length is only estimated (words at a calm pace), so keep a tenth of the budget spare.
 AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS * 0.9
@@ -163,15 +154,6 @@ def _join(pieces: list[str]) -> str:
         if piece:
             out += piece if not out or piece[0] in ",.;:!?" else " " + piece
     return out
-
-
-def is_calm(line: Line, content: Content) -> bool:
-    """A quiet turn, or a line that holds a pause (a reflection)."""
-    if is_quiet(line):
-        return True
-    if line.key.startswith("person:"):
-        return False
-    return any(isinstance(t, Pause) for t in parse(line_markup(line, content)[0]))
 
 
 def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | None) -> None:
@@ -301,30 +283,26 @@ def guide_directive(reply: Reply, content: Content, level: str, locale: str) -> 
     return None if limit_problems(guide, directive) else directive
 
 
-def add_audio(handler_input: Any, reply: Reply, content: Content, setting: str) -> bool:
-    """Add the APLA directive when the device and the reply call for it (the adapter's hook).
+def audio_directive(
+    supported_interfaces: Any, reply: Reply, content: Content, setting: str, locale: str
+) -> Any | None:
+    """The APLA RenderDocument directive when the device and the reply call for it, else None.
 
-    True when it was added: the reply's speech is then in the document, not in outputSpeech.
+    When there is one, the reply's speech is in the document, not in outputSpeech.
     """
     setting = setting if setting in SETTINGS else "on"  # an unreadable setting: the default
-    if reply.silent or reply.end_session or setting == "off":
-        return False
-    from trust_renewal.device_interfaces import raw_interfaces
-
-    if not supports_audio(raw_interfaces(handler_input.request_envelope)):
-        return False
-    locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+    if reply.silent or setting == "off":
+        return None
+    if not supports_audio(supported_interfaces):
+        return None
     directive = guide_directive(reply, content, setting, locale)
     if directive is None:
-        return False
+        return None
     from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
 
-    handler_input.response_builder.add_directive(
-        RenderDocumentDirective(
-            token=directive["token"], document=directive["document"], datasources=directive["datasources"]
-        )
+    return RenderDocumentDirective(
+        token=directive["token"], document=directive["document"], datasources=directive["datasources"]
     )
-    return True
 
 
 def guide_text(directive: dict[str, Any]) -> str:

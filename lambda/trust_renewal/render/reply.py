@@ -8,6 +8,7 @@ from xml.sax.saxutils import quoteattr
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
 from trust_renewal.render.markup import to_plain, to_ssml
+from trust_renewal.render.pace import pace_of
 
 _DEFAULT_LABELS = {
     "speaker": "@partner_one",
@@ -85,8 +86,6 @@ def line_markup(line: Line, content: Content) -> tuple[str, dict[str, str]]:
 def line_ssml(line: Line, content: Content, locale: str = "en-US") -> str:
     if line.key.startswith("person:"):
         return f'<alexa:name type="first" personId={quoteattr(line.key[len("person:") :])}/>'
-    from trust_renewal.render.pace import pace_of  # reflections and turn prompts are paced for listening
-
     pace = pace_of(line, content, locale)
     return to_ssml(_source(line, content), _params(line, content), pace.wrap if pace else ("", ""))
 

@@ -1,8 +1,10 @@
 """The Flask app the Alexa console talks to: plain refusals first, then the SDK's SkillAdapter.
 
 ``POST /`` runs the checks in the order Amazon's rules make sense in: size,
-content type, signature over the exact raw bytes, JSON and envelope shape,
-timestamp, skill ID; only then does flask-ask-sdk dispatch to the skill.
+content type, signature over the exact raw bytes, then the admission Lambda
+shares (``admission.admit``: JSON, nesting, shape, this door's timestamp check,
+skill ID); only then does flask-ask-sdk dispatch to the skill, handed the
+envelope already read.
 Every refusal is JSON ``{"error": {"status": N, "reason": "..."}}`` and one log
 line; no traceback or HTML page ever reaches the caller.
 """
@@ -17,12 +19,8 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from trust_renewal.envelope_checks import (
-    RejectedRequest,
-    check_shape,
-    check_skill_id,
-    with_context,
-)
+from trust_renewal.admission import MAX_BODY_BYTES, admit, check_size
+from trust_renewal.envelope_checks import RejectedRequest
 from trust_renewal.runtime import SkillRuntime, rejection
 from trust_renewal.web import sdk_compat
 from trust_renewal.web.verification import (
@@ -43,8 +41,6 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402 - after install(), on pu
 
 log = logging.getLogger(__name__)
 
-# Alexa's requests are a few kilobytes; its responses are capped at 24 KiB.
-MAX_BODY_BYTES = 128 * 1024
 JSON_MIMETYPE = "application/json"
 
 _HTTP_REASONS = {
@@ -117,32 +113,12 @@ def create_app(
             body = request.get_data(cache=True)
         except RequestEntityTooLarge as exc:
             raise _Refused(f"the body is over {max_body_bytes} bytes", 413) from exc
-        if len(body) > max_body_bytes:
-            raise _Refused(f"the body is over {max_body_bytes} bytes", 413)
+        check_size(len(body), max_body_bytes)  # before the signature: Amazon's order
         return body
 
-    def parse(body: bytes) -> dict[str, Any]:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _Refused("the body is not UTF-8 text") from exc
-        try:
-            envelope = json.loads(text, parse_constant=_reject_constant)
-        except (ValueError, RecursionError) as exc:
-            raise _Refused("the body is not valid JSON") from exc
-        check_shape(envelope)
-        return envelope
-
-    def deserializes(body: bytes) -> None:
-        # Refuse here what the SDK could not read, or it would surface as a 500.
-        from ask_sdk_model import RequestEnvelope
-
-        try:
-            skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-        except Exception as exc:  # the SDK raises several types for bad shapes
-            raise _Refused(
-                f"the envelope does not match Alexa's request format ({type(exc).__name__})"
-            ) from exc
+    def timestamp_check(envelope: dict[str, Any]) -> None:
+        if checks is not None:
+            checks.timestamp.check(envelope["request"]["type"], envelope["request"]["timestamp"])
 
     @app.post("/")
     def alexa() -> Any:
@@ -150,20 +126,23 @@ def create_app(
             body = read_body()
             if checks is not None:
                 checks.signature.verify_body(request.headers, body)
-            envelope = parse(body)
-            if checks is not None:
-                request_part = envelope["request"]
-                checks.timestamp.check(request_part["type"], request_part["timestamp"])
-            check_skill_id(envelope, runtime.config.skill_id)
-            dispatchable = with_context(envelope)
-            if dispatchable is not envelope:
+            admitted = admit(
+                body,
+                runtime.config.skill_id,
+                skill.serializer,
+                checks=(timestamp_check,),
+                max_bytes=max_body_bytes,
+            )
+            if admitted.rebuilt:
                 # An old envelope without context.System: the SDK would crash reading it,
                 # so it dispatches the rebuilt one, as Lambda does (runtime.handle). The
                 # signature was checked on the bytes received; setting Werkzeug's cached
                 # ``data`` is what the adapter then reads.
-                body = json.dumps(dispatchable).encode("utf-8")
+                body = json.dumps(admitted.envelope).encode("utf-8")
                 request.data = body
-            deserializes(body)
+            hand_over = getattr(skill.serializer, "hand_over", None)
+            if hand_over is not None:  # the adapter gets the envelope read above, not a second parse
+                hand_over(body.decode("utf-8"), admitted.request_envelope)
         except (_Refused, RejectedRequest) as exc:
             return _refusal(exc.reason, exc.status)
         except VerificationException as exc:
@@ -196,7 +175,3 @@ def create_app(
 
     return app
 
-
-def _reject_constant(name: str) -> Any:
-    # NaN and Infinity are not JSON; Python's parser accepts them unless told not to.
-    raise ValueError(f"{name} is not JSON")

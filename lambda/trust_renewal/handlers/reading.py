@@ -1,0 +1,103 @@
+"""Reading a turn's request: the content for its locale, the session, the State, the Event.
+
+The answering side (``adapter``) and the handlers import this module; it imports
+nothing of theirs, so the reading never depends on how a reply is built.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from trust_renewal.content import Content, load_content
+from trust_renewal.conversation import Event, State
+from trust_renewal.device_interfaces import raw_interfaces
+from trust_renewal.handlers.time_zones import device_time_zone
+from trust_renewal.render.apla import supports_audio
+
+COUNTRY_BY_LOCALE = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
+STATE_KEY = "state"  # request attribute holding the State loaded for this turn
+NOTICES_KEY = "notices"  # request attribute: phrase keys to say before the reply
+
+
+def locale_of(handler_input: HandlerInput) -> str:
+    return getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+
+
+def content_for(handler_input: HandlerInput) -> Content:
+    return load_content(locale_of(handler_input))
+
+
+def session_of(handler_input: HandlerInput) -> dict[str, Any]:
+    """Session attributes, or a dict for this request alone when it came outside a session."""
+    attrs = handler_input.attributes_manager
+    if handler_input.request_envelope.session is not None:
+        return attrs.session_attributes
+    return attrs.request_attributes.setdefault("_no_session", {})
+
+
+def time_zone(handler_input: HandlerInput) -> str:
+    """The device's time zone: settled once per session, kept per device (see time_zones)."""
+    return device_time_zone(handler_input, STATE_KEY, session_of(handler_input))
+
+
+def local_today(handler_input: HandlerInput) -> str:
+    request = handler_input.request_envelope.request
+    stamp = getattr(request, "timestamp", None)
+    if not isinstance(stamp, datetime):
+        stamp = datetime.now(UTC)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(ZoneInfo(time_zone(handler_input))).date().isoformat()
+
+
+def _slots(request: Any) -> tuple[dict[str, str], dict[str, str]]:
+    values: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    intent = getattr(request, "intent", None)
+    for name, slot in (getattr(intent, "slots", None) or {}).items():
+        if slot is None:
+            continue
+        if isinstance(getattr(slot, "value", None), str):
+            values[name] = slot.value
+        try:
+            for authority in slot.resolutions.resolutions_per_authority:
+                if authority.status.code.value == "ER_SUCCESS_MATCH" and authority.values:
+                    ids[name] = authority.values[0].value.id
+                    break
+        except AttributeError:
+            pass
+    return values, ids
+
+
+def build_event(handler_input: HandlerInput, kind: str, name: str | None = None, **extra: Any) -> Event:
+    envelope = handler_input.request_envelope
+    request = envelope.request
+    slots, slot_ids = _slots(request)
+    person = getattr(getattr(getattr(envelope.context, "system", None), "person", None), "person_id", None)
+    session = envelope.session
+    return Event(
+        kind=kind,
+        name=name,
+        today=local_today(handler_input),
+        slots=slots,
+        slot_ids=slot_ids,
+        person_id=person,
+        country=COUNTRY_BY_LOCALE.get(getattr(request, "locale", None) or "en-US", "US"),
+        new_session=bool(session is None or session.new),
+        plays_sounds=_plays_sounds(envelope),
+        **extra,
+    )
+
+
+def _plays_sounds(envelope: Any) -> bool:
+    """The device plays APL for Audio, so reflections come with background sounds."""
+    return supports_audio(raw_interfaces(envelope))
+
+
+def current_state(handler_input: HandlerInput) -> State:
+    state = handler_input.attributes_manager.request_attributes.get(STATE_KEY)
+    return state if isinstance(state, State) else State()

@@ -1,0 +1,79 @@
+"""What a bare answer means depends on the question just asked (conversation/answers.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.engine_steps import intent, launch, run
+from trust_renewal.conversation import State
+from trust_renewal.conversation.answers import ALONE, CONFIRMED, interpret, number_of, open_question
+
+
+def _asked(content, question: str) -> State:
+    start = run(content, State(), launch())[0]
+    event = {
+        "step": intent("go_to_step"),
+        "names": intent("set_names"),
+        "time": intent("set_reminder"),
+        "am_or_pm": intent("set_reminder", slots={"time": "08:00"}),
+    }[question]
+    state = run(content, start, event)[0]
+    assert open_question(state)[0] == question
+    return state
+
+
+CASES = [
+    # (question asked, what Alexa sent, slots, ids) -> (intent meant, slots meant)
+    ("step", "set_names", {ALONE: "three"}, {}, "go_to_step", {"stepNumber": "3"}),
+    ("step", "set_reminder", {"time": "03:00"}, {}, "go_to_step", {"stepNumber": "3"}),
+    ("step", "set_reminder", {"time": "20:00"}, {}, "set_reminder", {"time": "20:00"}),
+    ("step", "set_names", {"firstName": "Talk", "secondName": "Listen"}, {}, "go_to_step",
+     {"topic": "talk and listen"}),
+    ("names", "set_names", {ALONE: "Jordan"}, {}, "set_names", {"firstName": "Jordan"}),
+    ("names", "set_names", {ALONE: "Forgiveness"}, {}, "go_to_step", {"topic": "forgiveness"}),
+    ("names", "go_to_step", {"topic": "maya and jordan"}, {}, "set_names",
+     {"firstName": "maya", "secondName": "jordan"}),
+    ("names", "set_names", {"firstName": "Maya", "secondName": "Jordan"}, {}, "set_names",
+     {"firstName": "Maya", "secondName": "Jordan"}),
+    ("time", "go_to_step", {"stepNumber": "8"}, {}, "set_reminder", {"time": "08:00"}),
+    ("time", "set_names", {ALONE: "eight"}, {}, "set_reminder", {"time": "08:00"}),
+    ("am_or_pm", "set_reminder", {"time": "EV"}, {}, "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
+    ("am_or_pm", "set_reminder", {"time": "MO"}, {}, "set_reminder", {"time": "08:00", CONFIRMED: "yes"}),
+    ("am_or_pm", "set_reminder", {"time": "20:00"}, {}, "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
+    ("am_or_pm", "yes", {}, {}, "set_reminder", {"time": "08:00"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("asked", "name", "slots", "ids", "meant", "meant_slots"), CASES)
+def test_a_bare_answer_means_what_the_question_asked_for(
+    content, asked, name, slots, ids, meant, meant_slots
+) -> None:
+    event = interpret(_asked(content, asked), intent(name, slots=slots, slot_ids=ids), content)
+    assert (event.name, dict(event.slots)) == (meant, meant_slots)
+
+
+def test_a_topic_never_lands_on_names_whatever_was_asked(content) -> None:
+    for state in (State(), _asked(content, "names"), _asked(content, "step")):
+        for step in content.steps:
+            for topic in step.topics:
+                words = topic.split(" and ")
+                slots = (
+                    {"firstName": words[0], "secondName": words[1]} if len(words) == 2 else {ALONE: topic}
+                )
+                event = interpret(state, intent("set_names", slots=slots), content)
+                assert (event.name, event.slot_ids.get("topic")) == ("go_to_step", step.id), topic
+
+
+def test_a_lone_name_out_of_the_blue_is_not_an_answer(content) -> None:
+    event = interpret(State(welcomed=True), intent("set_names", slots={ALONE: "Jordan"}), content)
+    assert event.name == "fallback"
+
+
+@pytest.mark.parametrize(("words", "number"), [("3", 3), ("three", 3), ("step three", 3), ("Eleven", 11)])
+def test_numbers_said_as_an_answer(words: str, number: int) -> None:
+    assert number_of(words) == number
+
+
+@pytest.mark.parametrize("words", ["Jordan", "three hundred", "", "step"])
+def test_what_is_not_a_number_answer(words: str) -> None:
+    assert number_of(words) is None
