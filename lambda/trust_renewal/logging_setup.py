@@ -22,6 +22,17 @@ SAFE_FIELDS = (
     "locale",
     "event",
 )
+# No field or message runs longer than this: a value that came from a request
+# cannot make one log line huge.
+MAX_VALUE_CHARS = 200
+
+
+def _bounded(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        return value[:MAX_VALUE_CHARS] + "…"
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return _bounded(str(value)) if not isinstance(value, str) else value
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,12 +41,12 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": _bounded(record.getMessage()),
         }
         for field in SAFE_FIELDS:
             value = getattr(record, field, None)
             if value is not None:
-                entry[field] = value
+                entry[field] = _bounded(value)
         if record.exc_info and record.exc_info[0] is not None:
             # The type and where it happened, never the message: messages can quote request data.
             entry["exception"] = record.exc_info[0].__name__

@@ -44,25 +44,16 @@ _SAMPLE_LAUNCH: dict[str, Any] = {
 }
 
 
-def merge_progress(stored: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
-    """How two devices' saves of one couple combine (see conversation.state.merge_persisted)."""
-    from trust_renewal.content import load_content
-    from trust_renewal.conversation.state import merge_persisted
-
-    path = tuple(ex.id for ex in load_content().path)
-    return merge_persisted(stored, ours, path)
-
-
 def build_store(config: Config) -> AbstractPersistenceAdapter:
     """The persistence adapter the configuration names (imported only when chosen)."""
     if config.store == "dynamodb":
         from trust_renewal.storage.dynamodb import DynamoDbStore
 
-        return DynamoDbStore(config.table_name or "", region=config.aws_region, merge=merge_progress)
+        return DynamoDbStore(config.table_name or "", region=config.aws_region)
     if config.store == "sqlite":
         from trust_renewal.storage.sqlite import SqliteStore
 
-        return SqliteStore(config.sqlite_path, merge=merge_progress)
+        return SqliteStore(config.sqlite_path)
     from trust_renewal.storage.memory import MemoryStore
 
     return MemoryStore()

@@ -32,7 +32,7 @@ def build_skill(
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler())
     builder.add_global_request_interceptor(LoadStateInterceptor(store))
-    builder.add_global_response_interceptor(SaveStateInterceptor())
+    builder.add_global_response_interceptor(SaveStateInterceptor(store))
     skill = builder.create()
     from trust_renewal.device_interfaces import InterfaceKeepingSerializer
 

@@ -33,8 +33,8 @@ from support.dynamo_support import (
     make_client,
     request_envelope,
 )
-from trust_renewal.storage import dynamodb
-from trust_renewal.storage.base import CorruptRecord, StorageUnavailable, user_key
+from trust_renewal.storage import base, dynamodb
+from trust_renewal.storage.base import Changes, CorruptRecord, DeletionFailed, StorageUnavailable, user_key
 from trust_renewal.storage.dynamodb import DynamoDbStore
 
 MAYA = "amzn1.ask.account.MAYA-AND-JORDAN"
@@ -146,6 +146,7 @@ def test_the_item_has_the_documented_layout(store: DynamoDbStore, client: Any) -
         "attributes": {
             "M": {"position": {"N": "2"}, "pace": {"N": "0.5"}, "names": {"L": [{"S": "Maya"}]}}
         },
+        "stamps": {"M": {k: item["stamps"]["M"][k] for k in ("position", "pace", "names")}},
         "rev": {"N": "1"},
         "updated_at": {"S": "2025-03-01T20:30:00+00:00"},
         # One year later, for the table's TTL.
@@ -167,7 +168,7 @@ def test_every_save_pushes_expiry_a_year_past_the_last_write(store: DynamoDbStor
 def test_number_sets_and_string_sets_come_back_as_plain_sets(store: DynamoDbStore) -> None:
     store.save_attributes(request_envelope(MAYA), {"days": {1, 2}, "tags": {"a", "b"}})
     loaded = store.get_attributes(request_envelope(MAYA))
-    assert loaded == {"days": {1, 2}, "tags": {"a", "b"}, "_rev": 1}
+    assert loaded == {"days": {1, 2}, "tags": {"a", "b"}}
     assert all(type(day) is int for day in loaded["days"])
 
 
@@ -176,12 +177,12 @@ def test_a_record_without_a_revision_loads_as_revision_zero(store: DynamoDbStore
         TableName=TEST_TABLE_NAME,
         Item={"id": {"S": user_key(MAYA)}, "attributes": {"M": {"position": {"N": "3"}}}},
     )
-    loaded = store.get_attributes(request_envelope(MAYA))
-    assert loaded == {"position": 3, "_rev": 0}
+    loaded = store.load(request_envelope(MAYA))
+    assert (dict(loaded.values), loaded.revision) == ({"position": 3}, 0)
 
-    loaded["position"] = 4
-    store.save_attributes(request_envelope(MAYA), loaded)
-    assert store.get_attributes(request_envelope(MAYA)) == {"position": 4, "_rev": 1}
+    store.save(request_envelope(MAYA), Changes({"position": 4}, {"position": 1}, {"position": 3}, 0))
+    loaded = store.load(request_envelope(MAYA))
+    assert (dict(loaded.values), loaded.revision) == ({"position": 4}, 1)
 
 
 @pytest.mark.parametrize(
@@ -208,13 +209,15 @@ def test_records_that_cannot_be_progress_are_corrupt(
 
 def test_a_conflict_costs_one_extra_write_and_no_read(store: DynamoDbStore) -> None:
     # ReturnValuesOnConditionCheckFailure hands back the stored item: issue 7 counts requests.
-    store.save_attributes(request_envelope(MAYA), {"position": 1})
+    first = store.save(request_envelope(MAYA), Changes({"position": 1}, {}, {"position": None}, None))
+    store.save(request_envelope(MAYA), Changes({"position": 2}, {}, {"position": 1}, first.revision))
     calls: list[str] = []
     store.client.meta.events.register(
         "before-call.dynamodb", lambda model, **_: calls.append(model.name)
     )
-    store.save_attributes(request_envelope(MAYA), {"position": 2})  # stale: no _rev
+    store.save(request_envelope(MAYA), Changes({"position": 3}, {}, {"position": 1}, first.revision))  # stale
     assert calls == ["PutItem", "PutItem"]
+    assert store.get_attributes(request_envelope(MAYA)) == {"position": 3}
 
 
 # -- the client ---------------------------------------------------------------
@@ -284,9 +287,15 @@ def test_each_fault_is_storage_unavailable_after_bounded_retries(
     with pytest.raises(StorageUnavailable) as caught:
         OPERATIONS[operation](offline_store, request_envelope(MAYA))
 
-    assert len(sent) == (dynamodb.MAX_ATTEMPTS if retried else 1)
-    assert sum(backoffs) <= 1.0
-    assert isinstance(caught.value.__cause__, ClientError | BotoCoreError)
+    # A deletion is tried again once within the request, even after a slow failure.
+    tries = base.DELETE_ATTEMPTS if operation == "delete" else 1
+    assert len(sent) == tries * (dynamodb.MAX_ATTEMPTS if retried else 1)
+    assert sum(backoffs) <= tries * 1.0
+    cause = caught.value.__cause__
+    if operation == "delete":
+        assert isinstance(caught.value, DeletionFailed)
+        cause = cause.__cause__
+    assert isinstance(cause, ClientError | BotoCoreError)
     message = str(caught.value)
     assert MAYA not in message and user_key(MAYA) not in message
 
@@ -345,4 +354,4 @@ def test_the_next_turn_saves_what_the_failed_turn_kept(
 
     store.save_attributes(request_envelope(MAYA), session)
 
-    assert store.get_attributes(request_envelope(MAYA)) == {"position": 2, "_rev": 1}
+    assert store.get_attributes(request_envelope(MAYA)) == {"position": 2}

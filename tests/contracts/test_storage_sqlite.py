@@ -6,22 +6,17 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from support.dynamo_support import request_envelope
+from support.store_support import changes
+from trust_renewal.conversation.state import merge_changes
 from trust_renewal.storage.base import StorageUnavailable
 from trust_renewal.storage.sqlite import SqliteStore
 
 MAYA = "amzn1.ask.account.MAYA-AND-JORDAN"
 OTHER = "amzn1.ask.account.SOMEONE-ELSE"
-
-
-def union_finished(stored: dict[str, Any], mine: dict[str, Any]) -> dict[str, Any]:
-    merged = {**stored, **mine}
-    merged["finished"] = sorted(set(stored.get("finished", [])) | set(mine.get("finished", [])))
-    return merged
 
 
 def test_the_file_and_its_folders_are_created_on_first_use(tmp_path: Path) -> None:
@@ -32,7 +27,7 @@ def test_the_file_and_its_folders_are_created_on_first_use(tmp_path: Path) -> No
     store.save_attributes(request_envelope(MAYA), {"position": 1})
 
     assert path.is_file()
-    assert SqliteStore(path).get_attributes(request_envelope(MAYA)) == {"position": 1, "_rev": 1}
+    assert SqliteStore(path).get_attributes(request_envelope(MAYA)) == {"position": 1}
 
 
 def test_the_file_uses_write_ahead_logging(tmp_path: Path) -> None:
@@ -51,7 +46,7 @@ def test_the_raw_user_id_is_nowhere_in_the_files(tmp_path: Path) -> None:
 
 
 def test_two_threads_saving_at_once_lose_nothing(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "progress.sqlite3", merge=union_finished)
+    store = SqliteStore(tmp_path / "progress.sqlite3", merge=merge_changes)
     rounds = 20
     in_step = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -59,10 +54,10 @@ def test_two_threads_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     def device(name: str) -> None:
         try:
             for i in range(rounds):
-                attributes = store.get_attributes(request_envelope(MAYA))
-                attributes["finished"] = [*attributes.get("finished", []), f"{name}-{i}"]
+                read = store.load(request_envelope(MAYA))
+                finished = [*(read.values["finished"] if read else []), f"{name}-{i}"]
                 in_step.wait()  # both have read the same revision: now both save
-                store.save_attributes(request_envelope(MAYA), attributes)
+                store.save(request_envelope(MAYA), changes({"finished": finished}, read=read))
                 in_step.wait()
         except BaseException as exc:
             errors.append(exc)
@@ -75,10 +70,32 @@ def test_two_threads_saving_at_once_lose_nothing(tmp_path: Path) -> None:
         thread.join()
 
     assert errors == []
-    saved = store.get_attributes(request_envelope(MAYA))
+    saved = store.load(request_envelope(MAYA))
     expected = {f"{n}-{i}" for n in ("kitchen", "bedroom") for i in range(rounds)}
-    assert set(saved["finished"]) == expected
-    assert saved["_rev"] == 2 * rounds
+    assert set(saved.values["finished"]) == expected
+    assert saved.revision == 2 * rounds
+
+
+def test_a_deleted_name_is_in_neither_the_database_nor_its_log(tmp_path: Path) -> None:
+    # secure_delete zeroes what a deletion frees; the WAL is emptied after it.
+    store = SqliteStore(tmp_path / "progress.sqlite3")
+    store.purge_expired()  # creates the file
+    # Another connection stays open (another server thread, a backup): SQLite then
+    # keeps the write-ahead log on disk instead of removing it at the last close.
+    watcher = sqlite3.connect(tmp_path / "progress.sqlite3")
+    watcher.execute("SELECT count(*) FROM progress").fetchone()
+    store.save_attributes(request_envelope(MAYA), {"names": ["Zebulon", "Jordan"]})
+    store.save_attributes(request_envelope(OTHER), {"names": ["Priya", "Noor"]})
+    written = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"Zebulon" in written  # it really was on disk
+
+    store.delete_attributes(request_envelope(MAYA))
+
+    files = sorted(p.name for p in tmp_path.iterdir())
+    written = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"Zebulon" not in written, files
+    assert b"Priya" in written  # the other couple is untouched
+    watcher.close()
 
 
 def test_records_untouched_for_a_year_are_purged(tmp_path: Path) -> None:
@@ -95,7 +112,20 @@ def test_records_untouched_for_a_year_are_purged(tmp_path: Path) -> None:
     assert later.purge_expired() == 1
 
     assert later.get_attributes(request_envelope(MAYA)) == {}
-    assert later.get_attributes(request_envelope(OTHER)) == {"position": 1, "_rev": 1}
+    assert later.load(request_envelope(MAYA)) is None
+    assert later.get_attributes(request_envelope(OTHER)) == {"position": 1}
+
+
+def test_a_deletions_tombstone_is_purged_after_30_days(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    store = SqliteStore(path)
+    store.clock = lambda: datetime(2024, 1, 1, tzinfo=UTC)
+    store.save_attributes(request_envelope(MAYA), {"position": 3})
+    store.delete_attributes(request_envelope(MAYA))
+    store.clock = lambda: datetime(2024, 1, 30, tzinfo=UTC)
+    assert store.purge_expired() == 0 and store.load(request_envelope(MAYA)).tombstone
+    store.clock = lambda: datetime(2024, 2, 1, tzinfo=UTC)
+    assert store.purge_expired() == 1 and store.load(request_envelope(MAYA)) is None
 
 
 def test_saving_purges_expired_records_without_being_asked(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from support.dynamo_support import (
 )
 from trust_renewal.config import config_from_env
 from trust_renewal.envelope_checks import check_shape, check_skill_id
+from trust_renewal.storage.base import Changes
 from trust_renewal.storage.dynamodb import DYNAMODB_ACTIONS, DynamoDbStore
 
 ROOT = TEMPLATE.parent
@@ -116,15 +117,17 @@ def test_the_store_calls_nothing_the_policy_does_not_allow(monkeypatch) -> None:
     for name, value in FAKE_AWS_ENV.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
-        store = DynamoDbStore(create_progress_table(make_client()), merge=lambda a, b: {**a, **b})
+        store = DynamoDbStore(create_progress_table(make_client()))
         called: set[str] = set()
         store.client.meta.events.register(
             "before-call.dynamodb", lambda model, **_: called.add(f"dynamodb:{model.name}")
         )
         envelope = request_envelope()
-        stale = store.get_attributes(envelope)
-        store.save_attributes(envelope, {"position": 1})
-        store.save_attributes(envelope, stale)  # conflicts, merges
+        store.save_attributes(envelope, {"position": 1})  # reads, writes
+        stale = store.load(envelope)
+        store.save_attributes(envelope, {"position": 2})
+        # A stale revision: conflicts, reads nothing (ALL_OLD), merges, writes again.
+        store.save(envelope, Changes({"position": 3}, {}, {"position": 1}, stale.revision))
         store.delete_attributes(envelope)
     assert called == set(DYNAMODB_ACTIONS)
 

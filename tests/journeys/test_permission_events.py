@@ -19,7 +19,7 @@ def _couple_with_a_reminder_and_a_voice(store: MemoryStore) -> Talk:
     talk = Talk.on_store(store, user=USER, person_id=PERSON)
     talk.launch()
     talk.say("SetNamesIntent", firstName="Maya", secondName="Jordan")
-    record = store.records[user_key(USER)]
+    record = store.records[user_key(USER)].values
     record["reminder_token"] = "alert-1"  # as a created reminder leaves it
     assert record["people"] == [[PERSON, 0]]
     return talk
@@ -38,7 +38,7 @@ def test_revoking_reminders_forgets_the_reminder_token_and_keeps_the_rest():
     talk = _couple_with_a_reminder_and_a_voice(store)
     answer = _event(talk, "SkillPermissionChanged", PERSON_SCOPE)
     assert answer["version"] == "1.0" and "outputSpeech" not in answer["response"]
-    record = store.records[user_key(USER)]
+    record = store.records[user_key(USER)].values
     assert record["reminder_token"] is None
     assert record["names"] == ["Maya", "Jordan"] and record["people"] == [[PERSON, 0]]
 
@@ -47,7 +47,7 @@ def test_revoking_voice_profiles_forgets_which_voice_is_whose_but_not_the_names(
     store = MemoryStore()
     talk = _couple_with_a_reminder_and_a_voice(store)
     _event(talk, "SkillPermissionChanged", REMINDERS_SCOPE)
-    record = store.records[user_key(USER)]
+    record = store.records[user_key(USER)].values
     assert record["people"] == [] and record["names"] == ["Maya", "Jordan"]
     assert record["reminder_token"] == "alert-1"
 
@@ -56,7 +56,7 @@ def test_a_per_person_grant_counts_as_granted():
     store = MemoryStore()
     talk = _couple_with_a_reminder_and_a_voice(store)
     _event(talk, "SkillPermissionAccepted", REMINDERS_SCOPE, person_scopes=(PERSON_SCOPE,))
-    record = store.records[user_key(USER)]
+    record = store.records[user_key(USER)].values
     assert record["people"] == [[PERSON, 0]] and record["reminder_token"] == "alert-1"
 
 

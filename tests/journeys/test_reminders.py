@@ -120,7 +120,7 @@ def _talk(store: MemoryStore, api: AlexaApis, locale: str = "en-US", token: str 
 def _stored(store: MemoryStore) -> dict[str, Any]:
     from trust_renewal.storage.base import user_key
 
-    return dict(store.records[user_key(USER)])
+    return dict(store.records[user_key(USER)].values)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ keeps; ``to_session()`` adds the session-only fields for session attributes.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from trust_renewal.conversation.reply import Line
@@ -81,61 +82,111 @@ class State:
         return data
 
     @classmethod
-    def from_dict(cls, raw: Any) -> State:
-        """Build a State from stored or session data, tolerating old and partial records.
+    def from_dict(cls, raw: Any, strict: bool = False) -> State:
+        """Build a State from stored or session data.
 
-        Unknown keys are ignored and missing or ill-typed ones take defaults, so
-        a record written by an older version (or half written) still loads.
+        Stored records are read tolerantly: unknown keys are ignored and missing
+        or ill-typed fields take defaults, so a record written by an older
+        version (or half written) still loads. ``strict`` (for session
+        attributes, which arrive from outside) applies the same field rules but
+        raises InvalidState on the first field that breaks them.
         """
         if not isinstance(raw, dict):
+            if strict:
+                raise InvalidState("not a map")
             return cls()
-        defaults = asdict(cls())
         values: dict[str, Any] = {}
-        for name, default in defaults.items():
-            if name not in raw or name in ("last", "last_reprompt"):
+        for f in fields(cls):
+            if f.name not in raw:
                 continue
-            value = raw[name]
-            if name in ("finished", "names"):
-                if isinstance(value, list | tuple):
-                    values[name] = tuple(str(v) for v in value if isinstance(v, str | int))
-            elif name == "people":
-                if isinstance(value, list | tuple):
-                    values[name] = tuple(
-                        (str(p[0]), int(p[1]))
-                        for p in value
-                        if isinstance(p, list | tuple) and len(p) == 2 and isinstance(p[1], int)
-                    )
-            elif name == "zones":
-                if isinstance(value, list | tuple):
-                    values[name] = tuple(
-                        (z[0], z[1], z[2])
-                        for z in value
-                        if isinstance(z, list | tuple) and len(z) == 3 and all(isinstance(x, str) for x in z)
-                    )
-            elif isinstance(default, bool):
-                if isinstance(value, bool):
-                    values[name] = value
-            elif isinstance(default, int):
-                if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-                    values[name] = int(value)
-            elif value is None or isinstance(value, str):
-                values[name] = value
-        for name in ("last", "last_reprompt"):
             try:
-                values[name] = tuple(Line.from_json(x) for x in raw.get(name) or ())
-            except (TypeError, ValueError):
-                values[name] = ()
-        if values.get("phase") not in PHASES:
-            values.pop("phase", None)
-        if values.get("safety_route") not in SAFETY_ROUTES:
-            values.pop("safety_route", None)
-        if values.get("safety_offer") not in SAFETY_OFFERS:
-            values.pop("safety_offer", None)
+                values[f.name] = field_value(f.name, getattr(_DEFAULT, f.name), raw[f.name])
+            except (TypeError, ValueError, KeyError, IndexError) as exc:
+                if strict:
+                    raise InvalidState(f"field {f.name!r} is not valid") from exc
         if raw.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
             log.info(
-                "state upgraded", extra={"event": f"schema {raw.get('schema')} -> {SCHEMA_VERSION}"}
+                "state upgraded",
+                extra={"event": f"schema {str(raw.get('schema'))[:20]} -> {SCHEMA_VERSION}"},
             )
-        return replace(cls(), **values)
+        return replace(_DEFAULT, **values)
+
+
+class InvalidState(ValueError):
+    """Session attributes that do not follow the state's schema."""
+
+
+_DEFAULT = State()
+# Bounds on what any kept or session field may hold: far above real use, far
+# below what would make a response or a record too big.
+MAX_TEXT = 200
+MAX_ITEMS = 500
+MAX_NUMBER = 10**9
+TURN_STAGES = 4
+OFFERS = frozenset({None, "begin", "resume", "start_over", "delete_data", "checkin"})
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise ValueError("not a short string")
+    return value
+
+
+def _items(value: Any) -> list[Any]:
+    if not isinstance(value, list | tuple) or len(value) > MAX_ITEMS:
+        raise ValueError("not a short list")
+    return list(value)
+
+
+def field_value(name: str, default: Any, value: Any) -> Any:
+    """One field's value checked against its schema; ValueError (or TypeError) if it breaks it.
+
+    Fields with their own rules come first; any other field follows its
+    default's type, so a field added to State later is checked without more code.
+    """
+    if name in ("last", "last_reprompt"):
+        return tuple(Line.from_json(x) for x in _items(value))
+    if name == "people":
+        people = []
+        for pair in _items(value):
+            person, index = _items(pair)
+            if index not in (0, 1) or isinstance(index, bool):
+                raise ValueError("a partner index is 0 or 1")
+            people.append((_text(person), index))
+        return tuple(people)
+    if name == "phase" and value not in PHASES:
+        raise ValueError("unknown phase")
+    if name == "offer" and value not in OFFERS:
+        raise ValueError("unknown offer")
+    if name == "turn" and value not in range(TURN_STAGES):
+        raise ValueError("a turn stage is 0 to 3")
+    if name == "safety_route" and value not in SAFETY_ROUTES:
+        raise ValueError("unknown safety route")
+    if name == "safety_offer" and value not in SAFETY_OFFERS:
+        raise ValueError("unknown safety question")
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise TypeError("not a boolean")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError("not a number")
+        if not 0 <= value <= MAX_NUMBER or value != int(value):
+            raise ValueError("not a whole number in range")
+        return int(value)
+    if isinstance(default, tuple):
+        # Items are short strings, or short lists of them (the zones' triples).
+        return tuple(
+            tuple(_text(x) for x in _items(v)) if isinstance(v, list | tuple) else _text(v)
+            for v in _items(value)
+        )
+    if default is None or isinstance(default, str):
+        return None if value is None else _text(value)
+    if isinstance(default, dict):
+        if not isinstance(value, dict) or len(value) > MAX_ITEMS:
+            raise ValueError("not a small map")
+        return {_text(k): v for k, v in value.items()}
+    return value
 
 
 # Safety state lives only in the session: a new session starts without it.
@@ -147,36 +198,126 @@ PERSISTED = frozenset(
 )
 
 
-def merge_persisted(
-    stored: dict[str, Any], ours: dict[str, Any], path: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """Merge two saved states of one couple written by two devices at once.
+# -- how two sessions' changes to the kept fields combine ---------------------------
+#
+# A session records which kept fields it changed and when (a change stamp; a
+# field it never changed carries none), and a save merges only those onto the
+# stored record. The rules live here, in one place. Fields that only make sense
+# together are merged as one unit; any kept field not named below is its own
+# unit, and for any unit without a policy the later change wins by stamp, so a
+# field added to State later just works.
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    # The place: the one most recently moved on purpose by a session that knew where it was.
+    "place": ("exercise_id", "prompt", "turn", "started", "quick"),
+    "today": ("today_date", "today_exercise"),
+}
 
-    Finished exercises are a set (nobody loses one); the position furthest
-    along the program wins; practice counts take the larger; names and the
-    rest follow whoever wrote last (ours).
+
+def later_wins(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
+    return ours if our_stamp >= stored_stamp else stored
+
+
+def unless_moved_since_read(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
+    """Ours, unless another device moved it after this session read it.
+
+    A session that did not see the latest place (a device left open in
+    another room) carries on where it is, but never moves the kept place
+    back: the kept place is the one last moved by a session that knew it.
     """
-    a, b = State.from_dict(stored), State.from_dict(ours)
-    finished = tuple(dict.fromkeys((*a.finished, *b.finished)))
-    order = {ex: i for i, ex in enumerate(path)}
+    return ours if stored == base else stored
 
-    def progress(s: State) -> tuple[int, int, int]:
-        return (order.get(s.exercise_id or "", -1), s.prompt, s.turn)
 
-    lead = a if progress(a) > progress(b) else b
-    merged = replace(
-        b,
-        exercise_id=lead.exercise_id,
-        prompt=lead.prompt,
-        turn=lead.turn,
-        started=lead.started,
-        quick=lead.quick,
-        finished=finished,
-        welcomed=a.welcomed or b.welcomed,
-        days_practiced=max(a.days_practiced, b.days_practiced),
-        days_in_row=max(a.days_in_row, b.days_in_row),
-        last_practiced=max(filter(None, (a.last_practiced, b.last_practiced)), default=None),
-        program_done=a.program_done or b.program_done,
-        checkins_heard=max(a.checkins_heard, b.checkins_heard),
-    )
-    return merged.to_persisted()
+def set_changes(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
+    """What this session added (or, starting over, removed) applied to what is stored.
+
+    Nobody loses an exercise another device finished; a stale session cannot
+    bring back exercises a start-over cleared, because it only adds its own.
+    """
+    def key(item: Any) -> Any:  # items may be lists (the zones' triples): compare them as tuples
+        return tuple(item) if isinstance(item, list) else item
+
+    before, mine = {key(x) for x in base or []}, list(ours or [])
+    on_file = {key(x) for x in stored or []}
+    removed = before - {key(x) for x in mine}
+    # In this session's order (newest-first zones, finishing order), then what others added.
+    merged: dict[Any, Any] = {}
+    for item in mine:
+        if key(item) not in before or key(item) in on_file:
+            merged.setdefault(key(item), item)
+    for item in stored or []:
+        if key(item) not in removed:
+            merged.setdefault(key(item), item)
+    return list(merged.values())
+
+
+def larger(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
+    present = [v for v in (stored, ours) if v is not None]
+    return max(present) if present else None
+
+
+def either(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
+    return bool(stored) or bool(ours)
+
+
+Policy = Callable[[Any, int, Any, int, Any], Any]
+MERGE_POLICIES: dict[str, Policy] = {
+    "place": unless_moved_since_read,
+    "finished": set_changes,  # grow-only, item by item
+    "zones": set_changes,  # each device's own entry (handlers.time_zones)
+    "welcomed": either,
+    "days_practiced": larger,
+    "days_in_row": larger,
+    "last_practiced": larger,
+    "checkins_heard": larger,
+}
+
+
+def _units() -> dict[str, tuple[str, ...]]:
+    grouped = {name for group in FIELD_GROUPS.values() for name in group}
+    units = {unit: names for unit, names in FIELD_GROUPS.items()}
+    for name in sorted(PERSISTED - grouped):
+        units[name] = (name,)
+    return units
+
+
+UNITS = _units()
+
+
+def unit_values(persisted: dict[str, Any]) -> dict[str, Any]:
+    """Kept values by merge unit: a group's fields as one map, any other field as itself."""
+    out: dict[str, Any] = {}
+    for unit, names in UNITS.items():
+        if unit in FIELD_GROUPS:
+            out[unit] = {n: persisted.get(n, getattr(_DEFAULT, n)) for n in names}
+        else:
+            out[unit] = persisted.get(unit, getattr(_DEFAULT, unit))
+    return out
+
+
+def changed_units(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The units whose value differs, each with its value before."""
+    old, new = unit_values(before), unit_values(after)
+    return {unit: old[unit] for unit in UNITS if old[unit] != new[unit]}
+
+
+def merge_changes(stored: Any, changes: Any) -> tuple[dict[str, Any], dict[str, int]]:
+    """A session's changes (storage.base.Changes) merged onto a stored record (Record).
+
+    Only the units the session changed are touched; each follows its policy.
+    """
+    values, stamps = dict(stored.values), dict(stored.stamps)
+    on_file, ours = unit_values(values), unit_values(dict(changes.values))
+    for unit, base in changes.changed.items():
+        if unit not in UNITS:
+            continue
+        our_stamp = int(changes.stamps.get(unit, 0))
+        stored_stamp = int(stamps.get(unit, 0))
+        policy = MERGE_POLICIES.get(unit, later_wins)
+        merged = policy(on_file[unit], stored_stamp, ours[unit], our_stamp, base)
+        if unit in FIELD_GROUPS:
+            values.update(merged)
+        else:
+            values[unit] = merged
+        stamps[unit] = max(our_stamp, stored_stamp)
+    values["schema"] = SCHEMA_VERSION
+    return values, stamps

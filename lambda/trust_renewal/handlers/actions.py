@@ -16,8 +16,7 @@ DELETED_KEY = "deleted"  # request attribute: the record was deleted, save nothi
 def perform(handler_input: HandlerInput, reply: Reply, state: State) -> tuple[str, dict[str, str]] | None:
     """Do the action; return (result name, params) for the conversation, or None when nothing follows."""
     if reply.action == "delete_data":
-        handler_input.attributes_manager.delete_persistent_attributes()
-        handler_input.attributes_manager.request_attributes[DELETED_KEY] = True
+        delete_data(handler_input)
         log.info("user asked to delete their data: record deleted")
         return None
     if reply.action in ("create_reminder", "delete_reminder"):
@@ -25,3 +24,12 @@ def perform(handler_input: HandlerInput, reply: Reply, state: State) -> tuple[st
     log.error("unknown action", extra={"event": str(reply.action)[:40]})
     return ("failed", {})
 
+
+def delete_data(handler_input: HandlerInput) -> None:
+    """Delete the couple's record (a tombstone stays); DeletionFailed if it would not go.
+
+    The store has already tried twice; the catch-all then makes sure nobody
+    hears or receives "done" (see handlers.errors).
+    """
+    handler_input.attributes_manager.delete_persistent_attributes()
+    handler_input.attributes_manager.request_attributes[DELETED_KEY] = True

@@ -1,28 +1,55 @@
-"""Load the couple's state once per session; save it only when progress changed."""
+"""Load the couple's state once per session; save only the fields a session changed.
+
+Session attributes come back from outside on every turn, so they are checked
+against the state's schema before use; anything invalid is dropped and the
+record read again, without a word to the couple. A session whose read failed
+saves nothing until a read succeeds (it would otherwise write a made-up empty
+couple over the real one).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from trust_renewal.content import Content
 from trust_renewal.conversation import State
+from trust_renewal.conversation.program import run_length
 from trust_renewal.conversation.reply import say
-from trust_renewal.conversation.state import merge_persisted
+from trust_renewal.conversation.state import (
+    FIELD_GROUPS,
+    UNITS,
+    InvalidState,
+    changed_units,
+    field_value,
+    merge_changes,
+)
 from trust_renewal.handlers.actions import DELETED_KEY
 from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, session_of
 from trust_renewal.render.reply import speech_ssml
-from trust_renewal.storage.base import CorruptRecord, StorageUnavailable, user_id_of, user_key
+from trust_renewal.storage.base import (
+    ANY_REVISION,
+    Changes,
+    CorruptRecord,
+    Record,
+    RecordDeleted,
+    StorageUnavailable,
+    change_stamp,
+    user_id_of,
+    user_key,
+)
 
 log = logging.getLogger(__name__)
 # Session attribute keys.
-S_STATE, S_DIGEST, S_REV, S_UNLOADED = "state", "saved", "rev", "unloaded"
+S_STATE, S_SYNC, S_TZ = "state", "sync", "tz"
+# Request attribute keys: the state as this turn began, and the session's storage bookkeeping.
+BEFORE_KEY, SYNC_KEY = "state_before", "sync"
 _SESSION_TYPES = (
     "LaunchRequest",
     "IntentRequest",
@@ -30,10 +57,112 @@ _SESSION_TYPES = (
     "Alexa.Presentation.APL.UserEvent",
     "Connections.Response",
 )
+# Units whose value a session that could not read was only guessing at: its
+# place and today's exercise start from nothing, so they never overwrite the record.
+_GUESSED_WITHOUT_A_READ = ("place", "today")
 
 
-def digest(persisted: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(persisted, sort_keys=True).encode()).hexdigest()[:16]
+_SYNC_KEYS = frozenset({"read", "rev", "stamps", "mine", "changed", "held", "clock"})
+
+
+@dataclass
+class Sync:
+    """What a session knows about the stored record (kept in session attributes as ``sync``)."""
+
+    read: bool = True  # a read has succeeded (or found no record): saving is allowed
+    revision: int | None = None  # the revision read or last written (None: no record)
+    stamps: dict[str, int] = field(default_factory=dict)  # unit -> change stamp, as stored
+    mine: dict[str, int] = field(default_factory=dict)  # unsaved unit -> when this session changed it
+    changed: dict[str, Any] = field(default_factory=dict)  # unsaved unit -> its value before
+    held: dict[str, Any] = field(default_factory=dict)  # kept field -> stored value this session differs from
+    clock: int = 0  # the highest stamp seen
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "rev": self.revision,
+            "stamps": dict(self.stamps),
+            "mine": dict(self.mine),
+            "changed": dict(self.changed),
+            "held": dict(self.held),
+            "clock": self.clock,
+        }
+
+    @classmethod
+    def from_record(cls, record: Record | None) -> Sync:
+        if record is None:
+            return cls()
+        stamps = {} if record.tombstone else {k: v for k, v in record.stamps.items() if k in UNITS}
+        return cls(
+            revision=record.revision,
+            stamps=stamps,
+            clock=max([*stamps.values(), record.deleted_at or 0], default=0),
+        )
+
+    def changes(self, state: State) -> Changes:
+        """This session's unsaved changes, and the record they apply to as the session knows it."""
+        values = state.to_persisted()
+        known = None
+        if self.revision is not None and self.revision != ANY_REVISION:
+            before: dict[str, Any] = {}
+            for unit, base in self.changed.items():
+                before.update(base if unit in FIELD_GROUPS else {unit: base})
+            view = {**values, **before, **self.held}
+            known = Record(values=view, stamps=self.stamps, revision=self.revision)
+        return Changes(
+            values=values,
+            stamps={**self.stamps, **self.mine},
+            changed=dict(self.changed),
+            revision=self.revision,
+            known=known,
+        )
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Sync:
+        """The same rules as the state's schema; InvalidState on anything else."""
+        if not isinstance(raw, dict) or set(raw) != _SYNC_KEYS:
+            raise InvalidState("sync is not the expected map")
+        read, rev, clock = raw["read"], raw["rev"], raw["clock"]
+        maps = [raw[k] for k in ("stamps", "mine", "changed", "held")]
+        if not isinstance(read, bool) or not _whole(clock, 0):
+            raise InvalidState("sync flags are not valid")
+        if rev is not None and not _whole(rev, ANY_REVISION):
+            raise InvalidState("sync revision is not valid")
+        if not all(isinstance(m, dict) for m in maps):
+            raise InvalidState("sync maps are not valid")
+        stamps, mine, changed, held = maps
+        if set(stamps) - set(UNITS) or set(mine) - set(UNITS) or set(changed) - set(UNITS):
+            raise InvalidState("sync names unknown fields")
+        if set(held) - set(FIELD_GROUPS["place"]):
+            raise InvalidState("sync holds fields it may not")
+        if not all(_whole(v, 0) for v in (*stamps.values(), *mine.values())):
+            raise InvalidState("sync stamps are not valid")
+        defaults = State()
+        try:
+            base = {unit: _unit_value(unit, value) for unit, value in changed.items()}
+            kept = {n: _persisted(field_value(n, getattr(defaults, n), v)) for n, v in held.items()}
+        except (TypeError, ValueError) as exc:
+            raise InvalidState("sync holds invalid earlier values") from exc
+        return cls(read, rev, dict(stamps), dict(mine), base, kept, clock)
+
+
+def _whole(value: Any, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and least <= value < 2**62
+
+
+def _unit_value(unit: str, value: Any) -> Any:
+    """A merge unit's earlier value, checked field by field like the state itself."""
+    defaults = State()
+    if unit in FIELD_GROUPS:
+        if not isinstance(value, dict) or set(value) != set(FIELD_GROUPS[unit]):
+            raise ValueError("a group's earlier value names its fields")
+        return {n: _persisted(field_value(n, getattr(defaults, n), value[n])) for n in value}
+    return _persisted(field_value(unit, getattr(defaults, unit), value))
+
+
+def _persisted(value: Any) -> Any:
+    # The kept form of a value: tuples are stored as lists.
+    return [list(v) if isinstance(v, tuple) else v for v in value] if isinstance(value, tuple) else value
 
 
 def _hashed_user(handler_input: HandlerInput) -> str | None:
@@ -41,8 +170,44 @@ def _hashed_user(handler_input: HandlerInput) -> str | None:
     return user_key(user)[:12] if user else None
 
 
+def fits_content(state: State, content: Content) -> bool:
+    """Whether a state's references all exist in this content (positions in range, lines that render)."""
+    if state.exercise_id is not None:
+        exercise = content.exercises_by_id.get(state.exercise_id)
+        if exercise is None or state.prompt >= run_length(state, exercise):
+            return False
+    known = (*content.exercises_by_id, *content.steps_by_id)
+    if state.offer_target is not None and state.offer_target not in known:
+        return False
+    if state.today_exercise is not None and state.today_exercise not in content.exercises_by_id:
+        return False
+    try:
+        speech_ssml(state.last, content)
+        speech_ssml(state.last_reprompt, content)
+    except Exception:  # a line that names nothing in the content: the lines are not ours
+        return False
+    return True
+
+
+def _session_state(session: dict[str, Any], content: Content) -> tuple[State, Sync] | None:
+    """The state and sync carried in the session; None when there are none. InvalidState if tampered."""
+    if S_STATE not in session and S_SYNC not in session:
+        return None
+    state = State.from_dict(session.get(S_STATE), strict=True)
+    sync = Sync.from_json(session.get(S_SYNC))
+    if not fits_content(state, content):
+        raise InvalidState("the state names what the content does not have")
+    zone = session.get(S_TZ)
+    if zone is not None:
+        try:
+            ZoneInfo(zone if isinstance(zone, str) and len(zone) < 64 else "")
+        except (ValueError, KeyError, OSError) as exc:
+            raise InvalidState("the time zone is not one this runtime knows") from exc
+    return state, sync
+
+
 class LoadStateInterceptor(AbstractRequestInterceptor):
-    """State from the session; from storage only on a session's first turn (or after a failed load)."""
+    """State from the session; from storage on a first turn, after a failed read, or after tampering."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
@@ -53,96 +218,144 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
             return
         attrs = handler_input.attributes_manager
         session = session_of(handler_input)
-        if isinstance(session.get(S_STATE), dict):
-            state = State.from_dict(session[S_STATE])
-            if session.get(S_UNLOADED):
-                state = self._retry_load(handler_input, state)
-            attrs.request_attributes[STATE_KEY] = state
-            return
-        notices: list[str] = []
+        content = content_for(handler_input)
+        carried = None
         try:
-            stored, rev = self._load(handler_input)
-            state = State.from_dict(stored)
-            session[S_REV] = rev
-            session[S_DIGEST] = digest(state.to_persisted()) if stored else None
-        except CorruptRecord:
-            log.warning(
-                "stored progress unreadable; starting afresh", extra={"user_key": _hashed_user(handler_input)}
-            )
-            state, notices = State(welcomed=True), ["storage.corrupt"]
-            session[S_REV], session[S_DIGEST] = None, None
-        except StorageUnavailable as exc:
-            log.error("could not load progress", extra={"error_type": type(exc.__cause__ or exc).__name__})
-            state, notices = State(welcomed=True), ["storage.load_failed"]
-            session[S_UNLOADED] = True
+            carried = _session_state(session, content)
+        except InvalidState as exc:
+            # Not what this skill wrote: drop it all and read the record again, silently.
+            log.warning("session attributes invalid; reading the record again", extra={"reason": str(exc)})
+            session.clear()
+        notices: list[str] = []
+        if carried is not None:
+            state, sync = carried
+            if not sync.read:
+                state, sync = self._retry_read(handler_input, state, sync)
+        else:
+            state, sync, notices = self._first_read(handler_input)
         attrs.request_attributes[STATE_KEY] = state
+        attrs.request_attributes[BEFORE_KEY] = state
+        attrs.request_attributes[SYNC_KEY] = sync
         if notices and request_type != "SessionEndedRequest":
             attrs.request_attributes[NOTICES_KEY] = notices
 
-    def _load(self, handler_input: HandlerInput) -> tuple[dict[str, Any], int | None]:
-        stored = dict(self.store.get_attributes(handler_input.request_envelope) or {})
-        return stored, stored.pop("_rev", None)
-
-    def _retry_load(self, handler_input: HandlerInput, state: State) -> State:
-        """Storage failed earlier this session: try again, and merge what this session did."""
+    def _first_read(self, handler_input: HandlerInput) -> tuple[State, Sync, list[str]]:
         try:
-            stored, rev = self._load(handler_input)
+            record = self.store.load(handler_input.request_envelope)
+        except CorruptRecord as exc:
+            log.warning(
+                "stored progress unreadable; starting afresh", extra={"user_key": _hashed_user(handler_input)}
+            )
+            revision = exc.revision if exc.revision is not None else ANY_REVISION
+            return State(welcomed=True), Sync(revision=revision), ["storage.corrupt"]
+        except StorageUnavailable as exc:
+            log.error("could not load progress", extra={"error_type": type(exc.__cause__ or exc).__name__})
+            # Not a new couple: a read that failed. Nothing is saved until a read succeeds.
+            return State(welcomed=True), Sync(read=False), ["storage.load_failed"]
+        sync = Sync.from_record(record)
+        if record is None or record.tombstone:
+            return State(), sync, []
+        return State.from_dict(dict(record.values)), sync, []
+
+    def _retry_read(self, handler_input: HandlerInput, state: State, sync: Sync) -> tuple[State, Sync]:
+        """The read failed earlier this session: try again, quietly, and keep what this session did."""
+        try:
+            record = self.store.load(handler_input.request_envelope)
         except (StorageUnavailable, CorruptRecord):
-            return state
-        session = session_of(handler_input)
-        session.pop(S_UNLOADED, None)
-        session[S_REV] = rev
-        session[S_DIGEST] = digest(State.from_dict(stored).to_persisted()) if stored else None
-        path = tuple(ex.id for ex in content_for(handler_input).path)
-        return _with_persisted(state, merge_persisted(stored, state.to_persisted(), path))
+            return state, sync
+        fresh = Sync.from_record(record)
+        stored = Record() if record is None or record.tombstone else record
+        # What the couple did meanwhile is kept, except where they were: that
+        # was a guess from an empty start and must not move the real place.
+        changed = {u: b for u, b in sync.changed.items() if u not in _GUESSED_WITHOUT_A_READ}
+        stamps = {u: s for u, s in sync.mine.items() if u in changed}
+        values, _ = merge_changes(
+            stored, Changes(values=state.to_persisted(), stamps=stamps, changed=changed, revision=None)
+        )
+        fresh.changed = changed
+        fresh.mine = stamps
+        fresh.clock = max(fresh.clock, sync.clock)
+        merged = State.from_dict({**state.to_session(), **State().to_persisted(), **values})
+        return merged, fresh
 
 
 class SaveStateInterceptor(AbstractResponseInterceptor):
-    """Save the kept part of the state only when it changed; on failure apologise and keep it in session."""
+    """Stamp what this turn changed, save the changes, and keep the session's view current."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         attrs = handler_input.attributes_manager
         if not attrs.request_attributes.get("state_out"):
             return
         state: State = attrs.request_attributes[STATE_KEY]
+        before = attrs.request_attributes.get(BEFORE_KEY, state)
+        sync: Sync = attrs.request_attributes.get(SYNC_KEY) or Sync(read=False)
         session = session_of(handler_input)
         if attrs.request_attributes.get(DELETED_KEY):
             session.clear()
             return
-        persisted = state.to_persisted()
-        if digest(persisted) != session.get(S_DIGEST):
+        now_changed = changed_units(before.to_persisted(), state.to_persisted())
+        if now_changed:
+            stamp = change_stamp(sync.clock)
+            for unit, base in now_changed.items():
+                # The value before this session's first unsaved change: the stored one,
+                # unless this session holds a different place than the record.
+                sync.changed.setdefault(unit, base)
+                sync.mine[unit] = stamp
+            sync.clock = stamp
+        if sync.changed and sync.read:
             try:
-                # A conditional write on the revision read this session; the store
-                # merges with another device's save if one came in between.
-                payload = dict(persisted)
-                if session.get(S_REV) is not None:
-                    payload["_rev"] = session[S_REV]
-                attrs.persistent_attributes = payload
-                attrs.save_persistent_attributes()
-                session[S_REV] = payload.pop("_rev", None)
-                if payload != persisted:
-                    # Another device saved in between and the store merged: keep this
-                    # session's own place, but never forget what the other finished.
-                    state = replace(state, finished=State.from_dict(payload).finished)
-                session[S_DIGEST] = digest(state.to_persisted())
+                record = self.store.save(
+                    handler_input.request_envelope, sync.changes(state), merge=merge_changes
+                )
+                state, sync = _adopt(state, record)
+            except RecordDeleted:
+                log.info("save refused: the data was deleted after this session read it")
+                _tell_deleted(handler_input, response)
+                session.clear()
+                return
             except StorageUnavailable as exc:
                 log.error(
                     "could not save progress", extra={"error_type": type(exc.__cause__ or exc).__name__}
                 )
-                self._apologise(handler_input, response)
+                _apologise(handler_input, response)
         session[S_STATE] = state.to_session()
-
-    def _apologise(self, handler_input: HandlerInput, response: Response) -> None:
-        speech = getattr(response, "output_speech", None)
-        if speech is None or not getattr(speech, "ssml", None):
-            return
-        key = "storage.save_failed_bye" if response.should_end_session else "storage.save_failed"
-        apology = speech_ssml((say(key),), content_for(handler_input))
-        speech.ssml = speech.ssml.replace("<speak>", f"<speak>{apology} ", 1)
+        session[S_SYNC] = sync.to_json()
 
 
-def _with_persisted(state: State, persisted: dict[str, Any]) -> State:
-    """The session state with its kept part replaced by ``persisted``."""
-    session_part = state.to_session()
-    session_part.update(persisted)
-    return State.from_dict(session_part)
+def _adopt(state: State, record: Record) -> tuple[State, Sync]:
+    """What was saved (other devices' changes merged in), but this session's own place.
+
+    Where the record's place differs (another device moved it), the session
+    holds the record's value aside, so its next save knows what is stored.
+    """
+    sync = Sync.from_record(record)
+    names = FIELD_GROUPS["place"]
+    ours = {name: getattr(state, name) for name in names}
+    sync.held = {n: record.values[n] for n in names if n in record.values and record.values[n] != ours[n]}
+    return State.from_dict({**state.to_session(), **dict(record.values), **ours}), sync
+
+
+def _apologise(handler_input: HandlerInput, response: Response) -> None:
+    speech = getattr(response, "output_speech", None)
+    if speech is None or not getattr(speech, "ssml", None):
+        return
+    key = "storage.save_failed_bye" if response.should_end_session else "storage.save_failed"
+    apology = speech_ssml((say(key),), content_for(handler_input))
+    speech.ssml = speech.ssml.replace("<speak>", f"<speak>{apology} ", 1)
+
+
+def _tell_deleted(handler_input: HandlerInput, response: Response) -> None:
+    """The couple deleted their data from another device while this session was open."""
+    from ask_sdk_model.ui import SsmlOutputSpeech
+
+    if getattr(handler_input.request_envelope.request, "object_type", None) == "SessionEndedRequest":
+        return  # nothing may be said; nothing was saved
+    ssml = speech_ssml((say("storage.deleted_elsewhere"),), content_for(handler_input))
+    response.output_speech = SsmlOutputSpeech(ssml=f"<speak>{ssml}</speak>")
+    response.reprompt = None
+    response.card = None
+    response.directives = None
+    response.should_end_session = True

@@ -72,10 +72,8 @@ class PermissionEventHandler(AbstractRequestHandler):
             state = State.from_dict(stored)
             kept = without_revoked(state, granted)
             if kept != state:
-                payload = kept.to_persisted()
-                if stored.get("_rev") is not None:
-                    payload["_rev"] = stored["_rev"]
-                attrs.persistent_attributes = payload
+                # The store saves only the fields that differ (storage.base.save_attributes).
+                attrs.persistent_attributes = kept.to_persisted()
                 attrs.save_persistent_attributes()
                 log.info("permission revoked: stored data forgotten", extra={"user_key": key})
         except (StorageUnavailable, CorruptRecord) as exc:

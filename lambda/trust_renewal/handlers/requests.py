@@ -11,6 +11,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from trust_renewal.handlers.actions import delete_data
 from trust_renewal.handlers.adapter import respond
 from trust_renewal.handlers.can_fulfill import CanFulfillIntentHandler
 from trust_renewal.handlers.permissions import PermissionEventHandler
@@ -69,7 +70,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        handler_input.attributes_manager.delete_persistent_attributes()
+        delete_data(handler_input)  # DeletionFailed fails the request (handlers.errors)
         log.info("skill disabled: record deleted", extra={"user_key": _key(handler_input)})
         return handler_input.response_builder.response
 

@@ -9,8 +9,10 @@ the first call and reused, writes are conditional on a revision, and numbers
 leave as ``int``/``float`` (``dynamo_codec``).
 
 Item layout (the table itself is declared in template.yaml, never created here):
-``id`` (S, hashed user key), ``attributes`` (M, the payload), ``rev`` (N),
-``updated_at`` (S, ISO UTC), ``expires_at`` (N, epoch seconds; the table's TTL).
+``id`` (S, hashed user key), ``attributes`` (M, the kept fields), ``stamps`` (M,
+when each field last changed), ``rev`` (N), ``updated_at`` (S, ISO UTC),
+``expires_at`` (N, epoch seconds; the table's TTL). A tombstone has
+``deleted_at`` (N) and no attributes or stamps.
 """
 
 from __future__ import annotations
@@ -18,19 +20,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-
 from trust_renewal.storage.base import (
-    MAX_CONFLICT_ROUNDS,
+    ANY_REVISION,
     CorruptRecord,
+    Merge,
+    Record,
     StorageUnavailable,
-    key_for,
-    settle,
-    split_revision,
+    Store,
 )
 from trust_renewal.storage.dynamo_codec import CodecError, decode_item, encode
 
@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 # Every DynamoDB action this module calls. template.yaml grants exactly these
 # (tests/contracts/test_template.py checks), so a new call here needs the policy too.
-DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")
+# A deletion is a PutItem of a tombstone; the table's TTL removes it later.
+DYNAMODB_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
 
 # Alexa waits 8 s for a turn. Worst case for one call: 2 attempts x (0.5 s
 # connect + 1.0 s read) + at most 1 s of standard-mode backoff = 4 s. A call
@@ -48,12 +49,6 @@ CONNECT_TIMEOUT_S = 0.5
 READ_TIMEOUT_S = 1.0
 MAX_ATTEMPTS = 2  # the first try and one retry
 
-
-# Revision "expected" when replacing a corrupt record whatever it holds.
-OVERWRITE = -1
-
-# Abandoned records expire (DynamoDB TTL on expires_at) a year after the last write.
-RETENTION = timedelta(days=365)
 
 # Failures that already cost time (timeouts, retried throttling or 5xx): the
 # rest of the same request should not wait for them again.
@@ -66,8 +61,6 @@ _SLOW_ERROR_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
-
-Merge = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
 class _Conflict(Exception):
@@ -83,7 +76,15 @@ def _request_id(request_envelope: Any) -> str | None:
     return getattr(request, "request_id", None)
 
 
-class DynamoDbStore(AbstractPersistenceAdapter):
+def _stamps(value: Any) -> dict[str, int] | None:
+    if not isinstance(value, dict):
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()):
+        return None
+    return dict(value)
+
+
+class DynamoDbStore(Store):
     """Reads and conditionally writes one item per user; every AWS failure is StorageUnavailable."""
 
     def __init__(
@@ -94,18 +95,18 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         merge: Merge | None = None,
         data_folder: Path | bool | None = None,
     ) -> None:
+        super().__init__(merge)
         self.table_name = table_name
         # botocore's data: None = the bundle's DynamoDB-only folder when it fits, False = full data.
         self.data_folder = data_folder
         self.region = region
-        self.merge = merge
         self._client = client
         self._client_lock = threading.Lock()
         # The request whose storage call failed slowly; its later calls fail fast.
         self._failed_request: str | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    # -- the boto3 client, built on first use -----------------------------------
+    # -- the botocore client, built on first use -------------------------------------
     @property
     def client(self) -> Any:
         if self._client is None:
@@ -118,7 +119,6 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         # Imported here, not at module level: botocore costs ~100 ms of cold start.
         import botocore.session
         from botocore.config import Config
-        from botocore.exceptions import BotoCoreError
 
         from trust_renewal.storage.botocore_data import lean_loader
 
@@ -128,6 +128,8 @@ class DynamoDbStore(AbstractPersistenceAdapter):
             # total_max_attempts counts the first try; botocore's max_attempts counts retries.
             retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         )
+        from botocore.exceptions import BotoCoreError
+
         try:
             session = botocore.session.get_session()
             loader = lean_loader(self.data_folder) if self.data_folder is not False else None
@@ -139,13 +141,19 @@ class DynamoDbStore(AbstractPersistenceAdapter):
         except BotoCoreError as exc:  # e.g. no region configured
             raise StorageUnavailable(f"cannot set up DynamoDB ({type(exc).__name__})") from exc
 
-    # -- one wrapped call -------------------------------------------------------
-    def _call(self, operation: str, request_envelope: Any, **kwargs: Any) -> dict[str, Any]:
-        """Run one client operation; translate every AWS failure into StorageUnavailable."""
+    # -- one wrapped call -----------------------------------------------------------
+    def _call(
+        self, operation: str, request_envelope: Any, *, urgent: bool = False, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Run one client operation; translate every AWS failure into StorageUnavailable.
+
+        ``urgent`` calls (a deletion) are tried even after a slow failure in the
+        same request: a deletion must not be given up on because a read was slow.
+        """
         from botocore.exceptions import BotoCoreError, ClientError
 
         request_id = _request_id(request_envelope)
-        if request_id is not None and request_id == self._failed_request:
+        if not urgent and request_id is not None and request_id == self._failed_request:
             raise StorageUnavailable("DynamoDB already failed during this request")
         client = self.client
         try:
@@ -163,126 +171,85 @@ class DynamoDbStore(AbstractPersistenceAdapter):
             self._failed_request = request_id
             raise StorageUnavailable(f"DynamoDB {operation} failed: {type(exc).__name__}") from exc
 
-    # -- items ------------------------------------------------------------------
-    def _read_item(self, request_envelope: Any, key: str) -> dict[str, Any] | None:
+    # -- Store ------------------------------------------------------------------------
+    def _read(self, request_envelope: Any, key: str) -> Record | None:
         response = self._call("get_item", request_envelope, Key={"id": {"S": key}}, ConsistentRead=True)
-        return response.get("Item")
+        item = response.get("Item")
+        return self._decode(item, key) if item else None
 
-    def _decode(self, item: dict[str, Any], key: str) -> tuple[dict[str, Any], int]:
-        """The payload and revision of a stored item, or CorruptRecord."""
+    def _decode(self, item: dict[str, Any], key: str) -> Record:
+        """The record in a stored item, or CorruptRecord."""
+        raw_rev = item.get("rev")
+        number = raw_rev.get("N", "") if isinstance(raw_rev, dict) else ""
+        known_rev = int(number) if isinstance(number, str) and number.isdigit() else None
         try:
             decoded = decode_item(item)
         except CodecError as exc:
             log.warning("stored record unreadable", extra={"user_key": key})
-            raise CorruptRecord("the stored record is not valid DynamoDB data") from exc
-        attributes = decoded.get("attributes")
+            raise CorruptRecord("the stored record is not valid DynamoDB data", known_rev) from exc
         rev = decoded.get("rev", 0)  # a record without one counts as revision 0
-        if not isinstance(attributes, dict):
-            log.warning("stored record has no attribute map", extra={"user_key": key})
-            raise CorruptRecord("the stored record holds no attribute map")
         if not isinstance(rev, int) or isinstance(rev, bool) or rev < 0:
             log.warning("stored record has a bad revision", extra={"user_key": key})
-            raise CorruptRecord("the stored record has a bad revision")
-        attributes.pop("_rev", None)
-        return attributes, int(rev)
+            raise CorruptRecord("the stored record has a bad revision", None)
+        deleted_at = decoded.get("deleted_at")
+        if deleted_at is not None:
+            if not isinstance(deleted_at, int) or isinstance(deleted_at, bool):
+                raise CorruptRecord("the stored tombstone is damaged", rev)
+            return Record(revision=rev, deleted_at=deleted_at)
+        attributes = decoded.get("attributes")
+        stamps = _stamps(decoded.get("stamps", {}))
+        if not isinstance(attributes, dict) or stamps is None:
+            log.warning("stored record has no attribute map", extra={"user_key": key})
+            raise CorruptRecord("the stored record holds no attribute map", rev)
+        return Record(values=attributes, stamps=stamps, revision=rev)
 
-    def _write(self, request_envelope: Any, key: str, payload: dict[str, Any], expected: int | None) -> int:
-        """Write ``payload`` if the stored revision is still ``expected``.
-
-        ``None`` expects no record; OVERWRITE replaces whatever is there.
-        """
+    def _write(
+        self, request_envelope: Any, key: str, record: Record, expected: int | None
+    ) -> bool | Record:
         now = self.clock()
-        new_rev = max(expected or 0, 0) + 1
         try:
-            attributes = encode(payload)
+            item: dict[str, Any] = {
+                "id": {"S": key},
+                "rev": {"N": str(record.revision)},
+                "updated_at": {"S": now.isoformat(timespec="seconds")},
+                "expires_at": {"N": str(record.expires_at(now.timestamp()))},
+            }
+            if record.tombstone:
+                item["deleted_at"] = {"N": str(record.deleted_at)}
+            else:
+                item["attributes"] = encode(dict(record.values))
+                item["stamps"] = encode(dict(record.stamps))
         except CodecError as exc:
             raise TypeError("progress attributes must be JSON-like data") from exc
-        item = {
-            "id": {"S": key},
-            "attributes": attributes,
-            "rev": {"N": str(new_rev)},
-            "updated_at": {"S": now.isoformat(timespec="seconds")},
-            "expires_at": {"N": str(int((now + RETENTION).timestamp()))},
-        }
         condition: dict[str, Any] = {}
-        names: dict[str, str] = {}
-        if expected == OVERWRITE:
-            pass
-        elif expected is None:
-            condition = {"ConditionExpression": "attribute_not_exists(#id)"}
-            names = {"#id": "id"}
+        if expected is None:
+            condition = {
+                "ConditionExpression": "attribute_not_exists(#id)",
+                "ExpressionAttributeNames": {"#id": "id"},
+            }
         elif expected == 0:
             # A record without a revision counts as revision 0.
             condition = {
                 "ConditionExpression": "attribute_not_exists(#rev) OR #rev = :rev",
                 "ExpressionAttributeValues": {":rev": {"N": "0"}},
+                "ExpressionAttributeNames": {"#rev": "rev"},
             }
-            names = {"#rev": "rev"}
-        else:
+        elif expected != ANY_REVISION:
             condition = {
                 "ConditionExpression": "#rev = :rev",
                 "ExpressionAttributeValues": {":rev": {"N": str(expected)}},
+                "ExpressionAttributeNames": {"#rev": "rev"},
             }
-            names = {"#rev": "rev"}
         if condition:
             # Hands back the stored item on a conflict: saves a GetItem.
             condition["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-            condition["ExpressionAttributeNames"] = names
-        self._call("put_item", request_envelope, Item=item, **condition)
-        return new_rev
-
-    # -- AbstractPersistenceAdapter ---------------------------------------------
-    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
-        """The stored attributes plus ``"_rev"``; ``{}`` when the user has no record."""
-        key = key_for(request_envelope)
-        item = self._read_item(request_envelope, key)
-        if not item:
-            return {}
-        attributes, rev = self._decode(item, key)
-        attributes["_rev"] = rev
-        return attributes
-
-    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
-        """Conditionally save; on a conflict merge with what is stored and try again.
-
-        ``attributes`` is updated in place to what was saved, with its new ``"_rev"``.
-        """
-        key = key_for(request_envelope)
-        payload, expected = split_revision(attributes)
-        for conflicts in range(MAX_CONFLICT_ROUNDS + 1):
-            try:
-                new_rev = self._write(request_envelope, key, payload, expected)
-                break
-            except _Conflict as conflict:
-                if conflicts == MAX_CONFLICT_ROUNDS:
-                    raise StorageUnavailable("the record kept changing while saving") from None
-                item = conflict.item or self._read_item(request_envelope, key)
-                payload, expected = self._resolve(key, item, payload)
-        settle(attributes, payload, new_rev)
-
-    def _resolve(
-        self, key: str, item: dict[str, Any] | None, payload: dict[str, Any]
-    ) -> tuple[dict[str, Any], int | None]:
-        """What to write after a conflict, and the revision to expect."""
-        if not item:  # deleted in between: write ours as a new record
-            return payload, None
         try:
-            stored, rev = self._decode(item, key)
-        except CorruptRecord:
-            # Only reached when the caller saves over a record it could not read
-            # (after telling the couple): replace it, still guarding on its revision
-            # when that part is readable.
-            raw = item.get("rev")
-            if raw is None:
-                return payload, 0
-            number = raw.get("N", "") if isinstance(raw, dict) else ""
-            return payload, int(number) if number.isdigit() else OVERWRITE
-        if self.merge is None:
-            return payload, rev
-        return self.merge(stored, payload), rev
-
-    def delete_attributes(self, request_envelope: Any) -> None:
-        """Remove everything stored for this user (no error if nothing is)."""
-        key = key_for(request_envelope)
-        self._call("delete_item", request_envelope, Key={"id": {"S": key}})
-
+            self._call("put_item", request_envelope, urgent=record.tombstone, Item=item, **condition)
+        except _Conflict as conflict:
+            if not conflict.item:
+                return False
+            try:
+                return self._decode(conflict.item, key)
+            except CorruptRecord:
+                return False  # the loop reads it again and decides what a damaged record means
+        return True

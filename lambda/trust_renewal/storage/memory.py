@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-
-from trust_renewal.storage.base import key_for
+from trust_renewal.storage.base import ANY_REVISION, Merge, Record, Store
 
 
-class MemoryStore(AbstractPersistenceAdapter):
-    def __init__(self) -> None:
-        self.records: dict[str, dict[str, Any]] = {}
+class MemoryStore(Store):
+    def __init__(self, merge: Merge | None = None) -> None:
+        super().__init__(merge)
+        self.records: dict[str, Record] = {}
         self.reads = 0
         self.writes = 0
+        self._lock = threading.Lock()
 
-    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+    def _read(self, request_envelope: Any, key: str) -> Record | None:
         self.reads += 1
-        return copy.deepcopy(self.records.get(key_for(request_envelope), {}))
+        return copy.deepcopy(self.records.get(key))
 
-    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
-        self.writes += 1
-        self.records[key_for(request_envelope)] = copy.deepcopy(attributes)
-
-    def delete_attributes(self, request_envelope: Any) -> None:
-        self.records.pop(key_for(request_envelope), None)
+    def _write(
+        self, request_envelope: Any, key: str, record: Record, expected: int | None
+    ) -> bool | Record:
+        with self._lock:
+            stored = self.records.get(key)
+            if expected != ANY_REVISION and (
+                (stored is None) != (expected is None)
+                or (stored is not None and stored.revision != expected)
+            ):
+                return False
+            self.writes += 1
+            self.records[key] = copy.deepcopy(record)
+            return True

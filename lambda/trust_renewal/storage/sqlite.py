@@ -1,8 +1,9 @@
 """Progress in a local SQLite file: the default store for the chat and the local web server.
 
-Same contract as the DynamoDB store: JSON attributes in one row per hashed user
-key, a revision column for conditional writes, merge on conflict, and rows
-that expire a year after their last write.
+Same contract as the DynamoDB store (storage.base): JSON attributes and change
+stamps in one row per hashed user key, a revision column for conditional
+writes, tombstones for deletions, and rows that expire a year after their last
+write (tombstones after 30 days).
 """
 
 from __future__ import annotations
@@ -14,30 +15,25 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-
 from trust_renewal.storage.base import (
-    MAX_CONFLICT_ROUNDS,
+    ANY_REVISION,
     CorruptRecord,
+    Merge,
+    Record,
     StorageUnavailable,
-    key_for,
-    settle,
-    split_revision,
+    Store,
 )
 
 log = logging.getLogger(__name__)
 
-RETENTION = timedelta(days=365)
 # Seconds a writer waits for another's lock (the web server is multi-threaded).
 BUSY_TIMEOUT_S = 5.0
 # Expired rows are purged on the first save of a process, then every this many saves.
 PURGE_EVERY = 100
-
-Merge = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS progress (
@@ -45,18 +41,34 @@ CREATE TABLE IF NOT EXISTS progress (
     attributes TEXT NOT NULL,
     rev INTEGER NOT NULL,
     updated_at TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
+    expires_at INTEGER NOT NULL,
+    stamps TEXT NOT NULL DEFAULT '{}',
+    deleted_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS progress_expires_at ON progress (expires_at);
 """
+# Files made before change stamps and tombstones get the two columns added.
+_ADDED_COLUMNS = {
+    "stamps": "ALTER TABLE progress ADD COLUMN stamps TEXT NOT NULL DEFAULT '{}'",
+    "deleted_at": "ALTER TABLE progress ADD COLUMN deleted_at INTEGER",
+}
 
 
-class SqliteStore(AbstractPersistenceAdapter):
-    """One connection per call, so any thread may use the same store."""
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class SqliteStore(Store):
+    """One connection per call, so any thread may use the same store.
+
+    Every connection runs with ``secure_delete``: what a deletion removes is
+    overwritten with zeros, and the write-ahead log is emptied after it, so a
+    deleted couple's names survive neither in free pages nor in the WAL.
+    """
 
     def __init__(self, path: os.PathLike[str] | str, merge: Merge | None = None) -> None:
+        super().__init__(merge)
         self.path = Path(path)
-        self.merge = merge
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._ready = False
         self._lock = threading.Lock()
@@ -68,9 +80,8 @@ class SqliteStore(AbstractPersistenceAdapter):
         """A fresh autocommit connection; every SQLite or file error is StorageUnavailable."""
         try:
             self._prepare()
-            connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None
-            )
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            connection.execute("PRAGMA secure_delete=ON")
         except (sqlite3.Error, OSError) as exc:
             reason = type(exc).__name__
             raise StorageUnavailable(f"cannot open the progress file ({reason})") from exc
@@ -94,126 +105,88 @@ class SqliteStore(AbstractPersistenceAdapter):
                 # WAL lets readers go on while one thread writes.
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.executescript(_SCHEMA)
+                have = {row[1] for row in connection.execute("PRAGMA table_info(progress)")}
+                for column, statement in _ADDED_COLUMNS.items():
+                    if column not in have:
+                        connection.execute(statement)
             finally:
                 connection.close()
             self._ready = True
 
-    # -- rows -------------------------------------------------------------------
-    def _read_row(self, connection: sqlite3.Connection, key: str) -> tuple[Any, Any] | None:
-        return connection.execute(
-            "SELECT attributes, rev FROM progress WHERE id = ?", (key,)
-        ).fetchone()
+    # -- Store ------------------------------------------------------------------
+    def _read(self, request_envelope: Any, key: str) -> Record | None:
+        with self._connect() as connection:
+            row = connection.execute(
+                "SELECT attributes, rev, stamps, deleted_at FROM progress WHERE id = ?", (key,)
+            ).fetchone()
+        return None if row is None else self._decode(row, key)
 
     @staticmethod
-    def _decode(row: tuple[Any, Any], key: str) -> tuple[dict[str, Any], int]:
-        raw, rev = row
-        try:
-            attributes = json.loads(raw)
-        except (TypeError, ValueError) as exc:
-            log.warning("stored record is not JSON", extra={"user_key": key})
-            raise CorruptRecord("the stored record is not valid JSON") from exc
-        if not isinstance(attributes, dict):
-            log.warning("stored record is not a map", extra={"user_key": key})
-            raise CorruptRecord("the stored record is not a map")
+    def _decode(row: tuple[Any, Any, Any, Any], key: str) -> Record:
+        raw, rev, raw_stamps, deleted_at = row
         if isinstance(rev, bool) or not isinstance(rev, int) or rev < 0:
             log.warning("stored record has a bad revision", extra={"user_key": key})
-            raise CorruptRecord("the stored record has a bad revision")
-        attributes.pop("_rev", None)
-        return attributes, rev
+            raise CorruptRecord("the stored record has a bad revision", None)
+        if deleted_at is not None:
+            if not isinstance(deleted_at, int):
+                raise CorruptRecord("the stored tombstone is damaged", rev)
+            return Record(revision=rev, deleted_at=deleted_at)
+        try:
+            attributes = json.loads(raw)
+            stamps = json.loads(raw_stamps)
+        except (TypeError, ValueError) as exc:
+            log.warning("stored record is not JSON", extra={"user_key": key})
+            raise CorruptRecord("the stored record is not valid JSON", rev) from exc
+        if not isinstance(attributes, dict) or not isinstance(stamps, dict):
+            log.warning("stored record is not a map", extra={"user_key": key})
+            raise CorruptRecord("the stored record is not a map", rev)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in stamps.values()):
+            log.warning("stored record has bad change stamps", extra={"user_key": key})
+            raise CorruptRecord("the stored record has bad change stamps", rev)
+        return Record(values=attributes, stamps=stamps, revision=rev)
 
     def _write(
-        self,
-        connection: sqlite3.Connection,
-        key: str,
-        payload: dict[str, Any],
-        expected: int | None,
-        stored_rev: Any = None,
-    ) -> int | None:
-        """Write if the row is as expected; the new revision, or None on a conflict.
-
-        ``expected`` None means "no row yet". ``stored_rev`` (a corrupt row's raw
-        revision value) replaces the row only if that value is still there.
-        """
+        self, request_envelope: Any, key: str, record: Record, expected: int | None
+    ) -> bool | Record:
         now = self.clock()
-        new_rev = (expected or 0) + 1
         values = (
-            json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            new_rev,
+            "{}" if record.tombstone else _json(dict(record.values)),
+            "{}" if record.tombstone else _json(dict(record.stamps)),
+            record.deleted_at,
+            record.revision,
             now.isoformat(timespec="seconds"),
-            int((now + RETENTION).timestamp()),
+            record.expires_at(now.timestamp()),
         )
-        if expected is None:
-            cursor = connection.execute(
-                "INSERT INTO progress (attributes, rev, updated_at, expires_at, id)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                (*values, key),
-            )
-        else:
-            cursor = connection.execute(
-                "UPDATE progress SET attributes = ?, rev = ?, updated_at = ?, expires_at = ?"
-                " WHERE id = ? AND rev IS ?",
-                (*values, key, expected if stored_rev is None else stored_rev),
-            )
-        return new_rev if cursor.rowcount == 1 else None
-
-    # -- AbstractPersistenceAdapter ---------------------------------------------
-    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
-        """The stored attributes plus ``"_rev"``; ``{}`` when the user has no record."""
-        key = key_for(request_envelope)
+        columns = "attributes, stamps, deleted_at, rev, updated_at, expires_at"
         with self._connect() as connection:
-            row = self._read_row(connection, key)
-        if row is None:
-            return {}
-        attributes, rev = self._decode(row, key)
-        attributes["_rev"] = rev
-        return attributes
-
-    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
-        """Conditionally save; on a conflict merge with what is stored and try again.
-
-        ``attributes`` is updated in place to what was saved, with its new ``"_rev"``.
-        """
-        key = key_for(request_envelope)
-        payload, expected = split_revision(attributes)
-        stored_rev: Any = None
-        with self._connect() as connection:
-            for conflicts in range(MAX_CONFLICT_ROUNDS + 1):
-                new_rev = self._write(connection, key, payload, expected, stored_rev)
-                if new_rev is not None:
-                    break
-                if conflicts == MAX_CONFLICT_ROUNDS:
-                    raise StorageUnavailable("the record kept changing while saving")
-                payload, expected, stored_rev = self._resolve(
-                    key, self._read_row(connection, key), payload
+            if expected is None:
+                cursor = connection.execute(
+                    f"INSERT INTO progress ({columns}, id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO NOTHING",
+                    (*values, key),
                 )
-            self._saves += 1
-            if self._saves % PURGE_EVERY == 1:
-                self._purge(connection)
-        settle(attributes, payload, new_rev)
-
-    def _resolve(
-        self, key: str, row: tuple[Any, Any] | None, payload: dict[str, Any]
-    ) -> tuple[dict[str, Any], int | None, Any]:
-        """After a conflict: what to write, the revision to expect, a corrupt row's raw rev."""
-        if row is None:  # deleted in between: write ours as a new record
-            return payload, None, None
-        try:
-            stored, rev = self._decode(row, key)
-        except CorruptRecord:
-            # Only reached when the caller saves over a record it could not read
-            # (after telling the couple): replace it.
-            raw_rev = row[1]
-            number = raw_rev if isinstance(raw_rev, int) and raw_rev >= 0 else 0
-            return payload, number, raw_rev
-        if self.merge is None:
-            return payload, rev, None
-        return self.merge(stored, payload), rev, None
-
-    def delete_attributes(self, request_envelope: Any) -> None:
-        """Remove everything stored for this user (no error if nothing is)."""
-        key = key_for(request_envelope)
-        with self._connect() as connection:
-            connection.execute("DELETE FROM progress WHERE id = ?", (key,))
+            elif expected == ANY_REVISION:
+                cursor = connection.execute(
+                    f"INSERT OR REPLACE INTO progress ({columns}, id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (*values, key),
+                )
+            else:
+                cursor = connection.execute(
+                    "UPDATE progress SET attributes = ?, stamps = ?, deleted_at = ?, rev = ?,"
+                    " updated_at = ?, expires_at = ? WHERE id = ? AND rev IS ?",
+                    (*values, key, expected),
+                )
+            if cursor.rowcount != 1:
+                return False
+            if record.tombstone:
+                # Move the zeroed pages into the database and empty the log, which
+                # still holds the frames written before the deletion.
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                self._saves += 1
+                if self._saves % PURGE_EVERY == 1:
+                    self._purge(connection)
+        return True
 
     # -- retention --------------------------------------------------------------
     def _purge(self, connection: sqlite3.Connection) -> int:
@@ -223,7 +196,6 @@ class SqliteStore(AbstractPersistenceAdapter):
         return cursor.rowcount
 
     def purge_expired(self) -> int:
-        """Delete records untouched for a year (like DynamoDB's TTL); how many went."""
+        """Delete records untouched for a year and tombstones over 30 days old; how many went."""
         with self._connect() as connection:
             return self._purge(connection)
-
