@@ -3,8 +3,9 @@
 The SDK's default client opens a new connection (and, before this module, the
 skill built a new TLS context: ~20 ms of CPU loading the CA bundle) on every
 call and sets no timeout. Here every call of the process shares one TLS context
-and one keep-alive pool (urllib3), and each call gives up after ``deadline``
-seconds in all, connecting and retrying included: a turn must answer within
+and one keep-alive pool (urllib3). Each call gives up after ``deadline`` seconds
+in all, connecting and retrying included, and all the calls of one request
+together after REQUEST_BUDGET_S (``request_budget``): a turn must answer within
 Alexa's 8 s, and DynamoDB may need up to 4 of them.
 """
 
@@ -13,12 +14,15 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
 DEFAULT_DEADLINE_S = 1.5  # the whole call: connect, send, read, one reconnect
+REQUEST_BUDGET_S = 2.5  # every call of one request together (a reminder turn makes two)
 CONNECT_TIMEOUT_S = 0.5
 MAX_BODY = 256 * 1024
 POOL_SIZE = 4  # connections kept per host (the web service answers on several threads)
@@ -26,6 +30,18 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 _lock = threading.Lock()
 _pool: Any = None
+_request = threading.local()  # this thread's request: when its calls must be done
+
+
+@contextmanager
+def request_budget(budget: float = REQUEST_BUDGET_S) -> Iterator[None]:
+    """For the block (one request on this thread), Alexa API calls share ``budget`` seconds."""
+    previous = getattr(_request, "ends", None)
+    _request.ends = time.monotonic() + budget
+    try:
+        yield
+    finally:
+        _request.ends = previous
 
 
 def shared_pool() -> Any:
@@ -113,6 +129,9 @@ class HttpApiClient(ApiClient):
         from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
         ends = time.monotonic() + self.deadline
+        request_ends = getattr(_request, "ends", None)
+        if request_ends is not None:
+            ends = min(ends, request_ends)
         for attempt in (1, 2):
             left = ends - time.monotonic()
             if left <= 0:

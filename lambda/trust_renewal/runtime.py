@@ -142,5 +142,8 @@ class SkillRuntime:
         except RejectedRequest as exc:
             log.warning("request refused", extra={"reason": exc.reason})
             return rejection(exc.reason, exc.status)
-        response = skill.invoke(request_envelope=admitted.request_envelope, context=None)
+        from trust_renewal.alexa_api import request_budget
+
+        with request_budget():  # this request's Alexa API calls, together, stay well inside 8 s
+            response = skill.invoke(request_envelope=admitted.request_envelope, context=None)
         return skill.serializer.serialize(response)

@@ -14,7 +14,7 @@ from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClientRequest
 
 from support.settings_stub import settings_stub
-from trust_renewal.alexa_api import HttpApiClient, shared_pool
+from trust_renewal.alexa_api import HttpApiClient, request_budget, shared_pool
 from trust_renewal.config import ConfigError, config_from_env
 
 ALEXA = "https://api.amazonalexa.com"
@@ -91,3 +91,16 @@ def test_the_api_url_setting_is_https_or_loopback_http_only(url):
         config_from_env({"ALEXA_API_URL": url})
     assert config_from_env({"ALEXA_API_URL": "http://127.0.0.1:8443"}).alexa_api_url
     assert config_from_env({}).alexa_api_url is None
+
+
+def test_the_calls_of_one_request_share_one_budget(stub):
+    stub.delay = 0.4
+    client = HttpApiClient(base_url=stub.url)
+    request = ApiClientRequest(
+        headers=[], url=f"{ALEXA}/v2/devices/d/settings/System.timeZone", method="GET", body=None
+    )
+    with request_budget(0.6):
+        assert client.invoke(request).status_code == 200  # alone, well inside its own deadline
+        with pytest.raises(ApiClientException):
+            client.invoke(request)  # the request's budget is spent
+    assert client.invoke(request).status_code == 200, "the next request has its own budget"

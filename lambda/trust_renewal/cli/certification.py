@@ -189,22 +189,21 @@ def _privacy(body: dict[str, Any], draft: bool, report: Report) -> None:
         if not isinstance(privacy.get(answer), bool):
             report.failures.append(f"privacy: {answer} must be answered true or false")
     links = privacy.get("locales") or {}
+    placeholders: dict[str, list[str]] = {}
     for locale in (body.get("publishingInformation") or {}).get("locales", {}):
         for field_name, label in (("privacyPolicyUrl", "privacy policy"), ("termsOfUseUrl", "terms of use")):
             url = (links.get(locale) or {}).get(field_name, "")
             if not url:
                 if field_name == "privacyPolicyUrl" and privacy.get("usesPersonalInfo"):
-                    report.failures.append(
-                        f"{locale}: no {label} link, and the skill keeps personal information"
-                    )
+                    report.failures.append(f"{locale}: no {label} link, yet the skill keeps personal data")
                 continue
             if not url.startswith("https://"):
                 report.failures.append(f"{locale}: the {label} link must be https, not {url!r}")
             elif is_placeholder_url(url):
-                message = (
-                    f"{locale}: the {label} link {url} is a placeholder; host docs/ and pass its address"
-                )
-                (report.notes if draft else report.failures).append(message)
+                placeholders.setdefault(f"the {label} link {url}", []).append(locale)
+    for what, locales in placeholders.items():
+        message = f"{', '.join(locales)}: {what} is a placeholder; host docs/ and pass its address"
+        (report.notes if draft else report.failures).append(message)
     report.checked.append("privacy answers and links")
 
 

@@ -147,7 +147,10 @@ def create_app(
             return _refusal(exc.reason, exc.status)
         except VerificationException as exc:
             return _refusal(exc.reason, 400, exc.__cause__)
-        return adapter.dispatch_request()
+        from trust_renewal.alexa_api import request_budget
+
+        with request_budget():  # this request's Alexa API calls, together (as runtime.handle)
+            return adapter.dispatch_request()
 
     @app.get("/healthz")
     def healthz() -> Any:
