@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from trust_renewal.envelope_checks import RejectedRequest, check_shape, check_skill_id, with_context
+from trust_renewal.envelope_checks import (
+    RejectedRequest,
+    UnhandledRequest,
+    check_shape,
+    check_skill_id,
+    with_context,
+)
 
 # Alexa's requests are a few kilobytes; its responses are capped at 24 KiB.
 MAX_BODY_BYTES = 128 * 1024
@@ -123,9 +129,15 @@ def admit(
         if isinstance(envelope, dict | list):
             check_size(_approximate_size(envelope), max_bytes)
     check_nesting(envelope)
-    check_shape(envelope)
+    unhandled = None
+    try:
+        check_shape(envelope)
+    except UnhandledRequest as exc:  # answered empty, but only once the other checks pass
+        unhandled = exc
     for check in checks:
         check(envelope)
     check_skill_id(envelope, skill_id)
+    if unhandled is not None:
+        raise unhandled
     dispatchable = with_context(envelope)
     return Admitted(dispatchable, _to_model(serializer, dispatchable), dispatchable is not envelope)

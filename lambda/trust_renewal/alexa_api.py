@@ -27,6 +27,9 @@ CONNECT_TIMEOUT_S = 0.5
 MAX_BODY = 256 * 1024
 POOL_SIZE = 4  # connections kept per host (the web service answers on several threads)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Amazon's Alexa API hosts (North America, Europe, Far East). The envelope's
+# apiEndpoint comes from the request; the API token is sent to no other host.
+ALEXA_API_HOSTS = frozenset({"api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"})
 
 _lock = threading.Lock()
 _pool: Any = None
@@ -102,6 +105,13 @@ class HttpApiClient(ApiClient):
             return urlunsplit((base.scheme, base.netloc, base.path + parts.path, parts.query, ""))
         if not url.startswith("https://"):
             raise ApiClientException("Alexa APIs are reached over https only")
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise ApiClientException("the Alexa API address is not a valid URL") from exc
+        if parts.hostname not in ALEXA_API_HOSTS or port not in (None, 443) or parts.username:
+            raise ApiClientException("the apiEndpoint is not one of Amazon's Alexa API hosts")
         return url
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:

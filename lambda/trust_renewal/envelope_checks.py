@@ -38,6 +38,17 @@ class RejectedRequest(ValueError):
         self.status = status
 
 
+class UnhandledRequest(RejectedRequest):
+    """A well-formed request of a type this skill does not handle: answered with an empty response.
+
+    Alexa can send request types a skill never declared (``Alexa.Presentation.APL.RuntimeError``,
+    new events); an error body would make Alexa report the skill as failing.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, 200)
+
+
 def _get(obj: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(obj, dict):
@@ -63,8 +74,6 @@ def check_shape(envelope: Any) -> None:
     for field in ("type", "requestId", "timestamp"):
         if not isinstance(request.get(field), str) or not request.get(field):
             raise RejectedRequest(f"'request.{field}' is missing or not a string")
-    if request["type"] not in KNOWN_REQUEST_TYPES:
-        raise RejectedRequest(f"unknown request type {request['type'][:60]!r}")
     if "locale" in request and not isinstance(request["locale"], str):
         raise RejectedRequest("'request.locale' is not a string")
     for name in ("session", "context"):
@@ -89,6 +98,10 @@ def check_shape(envelope: Any) -> None:
     )
     if user is not None and not isinstance(user, str):
         raise RejectedRequest("'userId' is not a string")
+    if request["type"] not in KNOWN_REQUEST_TYPES:
+        # Last, so only a well-formed envelope gets this far: Alexa may send types
+        # this skill never asked for (an APL runtime error...). They are answered.
+        raise UnhandledRequest(f"request type {request['type'][:60]!r} is not handled")
 
 
 def check_skill_id(envelope: dict[str, Any], skill_id: str | None) -> None:

@@ -11,7 +11,7 @@ from ask_sdk_core.skill import CustomSkill
 
 from trust_renewal.admission import admit
 from trust_renewal.config import Config
-from trust_renewal.envelope_checks import RejectedRequest
+from trust_renewal.envelope_checks import RejectedRequest, UnhandledRequest
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,11 @@ def build_store(config: Config) -> AbstractPersistenceAdapter:
     from trust_renewal.storage.memory import MemoryStore
 
     return MemoryStore()
+
+
+def empty_response() -> dict[str, Any]:
+    """A valid Alexa response that says and does nothing."""
+    return {"version": "1.0", "response": {}}
 
 
 def rejection(reason: str, status: int = 400) -> dict[str, Any]:
@@ -139,6 +144,9 @@ class SkillRuntime:
         skill = self.skill
         try:
             admitted = admit(event, self.config.skill_id, skill.serializer)
+        except UnhandledRequest as exc:
+            log.info("request not handled", extra={"reason": exc.reason})
+            return empty_response()
         except RejectedRequest as exc:
             log.warning("request refused", extra={"reason": exc.reason})
             return rejection(exc.reason, exc.status)

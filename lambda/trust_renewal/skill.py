@@ -10,6 +10,7 @@ from ask_sdk_model.services import ApiClient
 from trust_renewal.config import Config
 from trust_renewal.handlers import ALL_HANDLERS, CatchAllExceptionHandler
 from trust_renewal.handlers.interceptors import LoadStateInterceptor, SaveStateInterceptor
+from trust_renewal.handlers.response_size import ResponseSizeInterceptor
 
 
 def build_skill(
@@ -33,6 +34,7 @@ def build_skill(
     builder.add_exception_handler(CatchAllExceptionHandler())
     builder.add_global_request_interceptor(LoadStateInterceptor(store))
     builder.add_global_response_interceptor(SaveStateInterceptor(store))
+    builder.add_global_response_interceptor(ResponseSizeInterceptor())  # last: nothing is added after it
     skill = builder.create()
     from trust_renewal.device_interfaces import InterfaceKeepingSerializer
 

@@ -104,3 +104,40 @@ def test_the_calls_of_one_request_share_one_budget(stub):
         with pytest.raises(ApiClientException):
             client.invoke(request)  # the request's budget is spent
     assert client.invoke(request).status_code == 200, "the next request has its own budget"
+
+
+class _RecordingPool:
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def request(self, method, url, **_):
+        self.urls.append(url)
+        raise ConnectionError("nothing is reachable from this test")
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://api.attacker.example",
+        "https://api.amazonalexa.com.attacker.example",
+        "https://api.amazonalexa.com:8443",
+        "https://user@api.amazonalexa.com",
+    ],
+)
+def test_the_token_is_sent_to_no_host_but_amazons(endpoint):
+    pool = _RecordingPool()
+    request = ApiClientRequest(
+        headers=[("Authorization", "Bearer secret")], url=f"{endpoint}/v2/x", method="GET", body=None
+    )
+    with pytest.raises(ApiClientException):
+        HttpApiClient(pool=pool).invoke(request)
+    assert pool.urls == []
+
+
+@pytest.mark.parametrize("host", ["api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"])
+def test_amazons_three_api_hosts_are_called(host):
+    pool = _RecordingPool()
+    request = ApiClientRequest(headers=[], url=f"https://{host}/v2/x", method="GET", body=None)
+    with pytest.raises(ApiClientException):  # the recording pool reaches nothing
+        HttpApiClient(pool=pool).invoke(request)
+    assert pool.urls == [f"https://{host}/v2/x"]

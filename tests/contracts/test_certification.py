@@ -113,6 +113,16 @@ def test_a_placeholder_privacy_link_fails_unless_it_is_a_draft(tmp_path):
     assert line not in draft.failures and line in draft.notes
 
 
+def test_a_draft_may_lack_an_endpoint_but_a_release_may_not(tmp_path):
+    from trust_renewal.cli.main import main
+
+    assert main(["package", "--out", str(tmp_path), "--draft"]) == 0
+    draft = check_package(tmp_path, draft=True, limits=False)
+    assert draft.passed, draft.failures
+    assert "no endpoint yet: deploy the stacks, then package with --account" in draft.notes
+    assert "manifest: manifest.apis.custom.endpoint is required" in _failures(tmp_path)
+
+
 def test_an_example_phrase_that_matches_nothing_fails(copy):
     manifest = _manifest(copy)
     manifest["manifest"]["publishingInformation"]["locales"]["en-US"]["examplePhrases"][2] = (

@@ -204,6 +204,24 @@ def test_package_refuses_placeholders_unless_it_is_a_draft(tmp_path, capsys):
     assert not (tmp_path / "draft" / ".ask").exists()
 
 
+def test_a_draft_without_functions_has_no_endpoint_alexa_would_refuse(tmp_path):
+    # The first upload, to get the skill ID the stacks need: no all-zero account anywhere.
+    assert _run("--out", str(tmp_path), "--draft") == 0
+    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
+    assert manifest["apis"]["custom"].keys() == {"interfaces"}
+    assert "events" not in manifest
+    assert package.PLACEHOLDER_ACCOUNT not in json.dumps(manifest)
+
+
+def test_a_draft_keeps_the_regions_already_deployed(tmp_path):
+    na = "arn:aws:lambda:us-east-1:123456789012:function:trust-renewal-skill"
+    assert _run("--out", str(tmp_path), "--endpoint", na, "--draft") == 0
+    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
+    for target in (manifest["apis"]["custom"], manifest["events"]):
+        assert target["endpoint"] == {"uri": na}
+        assert target["regions"] == {"NA": {"endpoint": {"uri": na}}}
+
+
 def test_example_hosts_are_placeholders_and_real_ones_are_not():
     for url in ("https://example.com/p", "https://couples.example.org/p", "https://x.test/p", "https://localhost/p"):
         assert package.is_placeholder_url(url), url

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -52,7 +53,6 @@ def _changed(**changes: Any) -> dict[str, Any]:
 BAD = {
     "nested far too deep": (_nested(MAX_DEPTH + 5), 400, f"deeper than {MAX_DEPTH}"),
     "another skill": (EnvelopeBuilder(skill_id="amzn1.ask.skill.other").launch(), 400, "another skill"),
-    "unknown request type": (_changed(request__type="Mystery.Request"), 400, "unknown request type"),
     "session is a list": (_changed(session=[]), 400, "'session' is not an object"),
     "too large": (_changed(session__attributes={"pad": "x" * MAX_BODY_BYTES}), 413, "over"),
     "no request": ({"version": "1.0"}, 400, "'request' is missing"),
@@ -101,3 +101,24 @@ def test_each_door_reads_the_envelope_into_the_sdk_once(doors, monkeypatch):
     answer = client.post("/", json=_launch())
     assert answer.status_code == 200 and answer.get_json()["response"]["outputSpeech"]
     assert reads == ["LaunchRequest", "LaunchRequest"]  # the adapter was handed the admitted object
+
+
+@pytest.mark.parametrize("kind", ["Alexa.Presentation.APL.RuntimeError", "Mystery.Request"])
+def test_both_doors_answer_a_request_type_the_skill_does_not_handle_with_an_empty_response(
+    doors, kind, caplog
+):
+    runtime, client = doors
+    envelope = _changed(request__type=kind)
+    with caplog.at_level(logging.INFO):
+        by_lambda = runtime.handle(copy.deepcopy(envelope))
+        answer = client.post("/", data=json.dumps(envelope), content_type="application/json")
+    assert by_lambda == {"version": "1.0", "response": {}}
+    assert answer.status_code == 200 and answer.get_json() == by_lambda
+    assert [r.getMessage() for r in caplog.records].count("request not handled") == 2
+
+
+def test_an_unhandled_request_type_for_another_skill_is_still_refused(doors):
+    runtime, _ = doors
+    envelope = EnvelopeBuilder(skill_id="amzn1.ask.skill.other").launch()
+    envelope["request"]["type"] = "Mystery.Request"
+    assert "another skill" in runtime.handle(envelope)["error"]["reason"]

@@ -185,6 +185,36 @@ def placeholders_left(manifest: dict[str, Any]) -> list[str]:
     return left
 
 
+def without_placeholder_endpoints(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A draft's manifest without the all-zero account's endpoints (real ones stay).
+
+    Alexa refuses a manifest naming a function it cannot call, but creates a skill
+    that has no endpoint yet; that first upload gives the skill ID the stacks need
+    (README: Publishing). Skill events need an endpoint, so without one they wait too.
+    """
+    out = json.loads(json.dumps(manifest))
+    body = out["manifest"]
+    targets = [body["apis"]["custom"]] + ([body["events"]] if "events" in body else [])
+    for target in targets:
+        regions = {
+            name: entry
+            for name, entry in target.get("regions", {}).items()
+            if PLACEHOLDER_ACCOUNT not in entry["endpoint"]["uri"]
+        }
+        if regions:
+            target["regions"] = regions
+        else:
+            target.pop("regions", None)
+        if PLACEHOLDER_ACCOUNT in target.get("endpoint", {}).get("uri", ""):
+            if regions:
+                target["endpoint"] = dict(regions.get("NA", next(iter(regions.values())))["endpoint"])
+            else:
+                target.pop("endpoint", None)
+    if "events" in body and "endpoint" not in body["events"]:
+        del body["events"]
+    return out
+
+
 def icon_files() -> dict[str, bytes]:
     """The icons shipped with the package, by file name (drawn by scripts/draw_icons.py)."""
     folder = resources.files("trust_renewal.interaction_model").joinpath("assets")
@@ -272,6 +302,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.draft:
+        manifest = without_placeholder_endpoints(manifest)
     files = package_files(manifest, args.skill_id)
     if args.out is None:  # --check alone: build in a temporary folder, check, and clean up
         with tempfile.TemporaryDirectory(prefix="trust-renewal-package-") as temp:
@@ -280,6 +312,8 @@ def run(args: argparse.Namespace) -> int:
     write_files(args.out, files)
     print(f"Wrote {len(files)} files to {args.out}.")
     for item in left:
+        if item.startswith("the endpoint"):
+            item = "the endpoint: written without the all-zero account's; package again with --account"
         print(f"Draft: still a placeholder: {item}.", file=sys.stderr)
     if args.check:
         return _check(args.out, args.draft)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_PAUSE_SECONDS = 300.0
 
@@ -64,8 +65,14 @@ class Digits:
 Token = Text | Pause | Chime | Param | Digits
 
 
+@lru_cache(maxsize=4096)
 def parse(markup: str) -> tuple[Token, ...]:
-    """Split markup into tokens; raise MarkupError on anything malformed."""
+    """Split markup into tokens; raise MarkupError on anything malformed.
+
+    Cached: every reply renders the same content lines again (as speech, card and
+    screen text), and the tokens are immutable. The content holds far fewer
+    distinct lines than the cache does.
+    """
     tokens: list[Token] = []
     pos = 0
     for match in _TOKEN.finditer(markup):

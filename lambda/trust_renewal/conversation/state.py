@@ -122,6 +122,7 @@ _DEFAULT = State()
 MAX_TEXT = 200
 MAX_ITEMS = 500
 MAX_NUMBER = 10**9
+MAX_LINES = 24
 TURN_STAGES = 4
 OFFERS = frozenset({None, "begin", "resume", "start_over", "delete_data", "checkin"})
 
@@ -145,7 +146,16 @@ def field_value(name: str, default: Any, value: Any) -> Any:
     default's type, so a field added to State later is checked without more code.
     """
     if name in ("last", "last_reprompt"):
-        return tuple(Line.from_json(x) for x in _items(value))
+        lines = tuple(Line.from_json(x) for x in _items(value))
+        too_long = any(
+            len(line.key) > MAX_TEXT
+            or len(line.params) > MAX_LINES
+            or any(len(v) > MAX_TEXT for _, v in line.params)
+            for line in lines
+        )
+        if len(lines) > MAX_LINES or too_long:
+            raise ValueError("lines longer than the skill ever says")
+        return lines
     if name == "people":
         people = []
         for pair in _items(value):

@@ -48,6 +48,9 @@ from trust_renewal.storage.base import (
 log = logging.getLogger(__name__)
 # Session attribute keys.
 S_STATE, S_SYNC, S_TZ = "state", "sync", "tz"
+# Every session attribute this skill writes: anything else that comes back was not
+# ours and is dropped (a new session key must be added here).
+SESSION_KEYS = frozenset({S_STATE, S_SYNC, S_TZ})
 # Request attribute keys: the state as this turn began, and the session's storage bookkeeping.
 BEFORE_KEY, SYNC_KEY = "state_before", "sync"
 _SESSION_TYPES = (
@@ -220,6 +223,8 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         session = session_of(handler_input)
         content = content_for(handler_input)
         carried = None
+        for key in set(session) - SESSION_KEYS:
+            session.pop(key)  # not written by this skill: never used, never echoed back
         try:
             carried = _session_state(session, content)
         except InvalidState as exc:

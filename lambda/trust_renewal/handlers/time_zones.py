@@ -79,8 +79,9 @@ def device_time_zone(handler_input: HandlerInput, state_key: str, session: dict[
     A zone fetched from the API is written into the turn's state (request
     attribute ``state_key``), so it is saved with the couple's record.
     """
-    if isinstance(session.get(SESSION_KEY), str):
-        return session[SESSION_KEY]
+    settled = session.get(SESSION_KEY)
+    if isinstance(settled, str) and _usable(settled):  # session attributes come back from outside
+        return settled
     system = getattr(handler_input.request_envelope.context, "system", None)
     device_id = getattr(getattr(system, "device", None), "device_id", None)
     zone = "UTC"

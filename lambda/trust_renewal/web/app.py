@@ -20,8 +20,8 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from trust_renewal.admission import MAX_BODY_BYTES, admit, check_size
-from trust_renewal.envelope_checks import RejectedRequest
-from trust_renewal.runtime import SkillRuntime, rejection
+from trust_renewal.envelope_checks import RejectedRequest, UnhandledRequest
+from trust_renewal.runtime import SkillRuntime, empty_response, rejection
 from trust_renewal.web import sdk_compat
 from trust_renewal.web.verification import (
     Clock,
@@ -143,6 +143,9 @@ def create_app(
             hand_over = getattr(skill.serializer, "hand_over", None)
             if hand_over is not None:  # the adapter gets the envelope read above, not a second parse
                 hand_over(body.decode("utf-8"), admitted.request_envelope)
+        except UnhandledRequest as exc:
+            log.info("request not handled", extra={"reason": exc.reason})
+            return jsonify(empty_response())
         except (_Refused, RejectedRequest) as exc:
             return _refusal(exc.reason, exc.status)
         except VerificationException as exc:
