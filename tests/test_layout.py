@@ -32,6 +32,20 @@ def test_every_test_file_lives_in_a_kind_folder() -> None:
     )
 
 
+def test_helpers_live_in_support() -> None:
+    stray = sorted(
+        str(p.relative_to(TESTS))
+        for p in TESTS.rglob("*.py")
+        if not p.name.startswith("test_")
+        and p.name != "conftest.py"
+        and p.parent != TESTS / "support"
+        and ".venv" not in p.parts
+    )
+    assert stray == [], "shared helpers belong in tests/support/ (a package the tests import):\n" + "\n".join(
+        stray
+    )
+
+
 def test_helpers_live_in_support_and_no_test_module_imports_another() -> None:
     offenders = []
     for path in _test_files():

@@ -16,6 +16,7 @@ from trust_renewal.content.loader import load_content
 from trust_renewal.conversation import Event, State, step
 from trust_renewal.conversation.events import INTENTS
 from trust_renewal.conversation.reply import Line, Reply
+from trust_renewal.conversation.situation import Situation
 from trust_renewal.render.reply import line_text
 
 PHRASE_FILES_LOCALES = ("en-US", "en-GB", "en-IN")
@@ -44,7 +45,7 @@ def _situations(content) -> dict[str, State]:
         "exercise": in_exercise,
         "turn": replace(in_exercise, exercise_id=turn_ex.id, prompt=index, started=True),
         "turn, named": replace(named, exercise_id=turn_ex.id, prompt=index, started=True),
-        "resume offer": run(content, replace(in_exercise, phase="home"), launch())[0],
+        "resume offer": run(content, replace(in_exercise, situation=Situation.HOME), launch())[0],
         "start over asked": run(content, in_exercise, intent("start_over"))[0],
         "delete asked": run(content, in_exercise, intent("delete_data"))[0],
         "complete": run(content, State(welcomed=True, finished=everything, program_done=True), launch())[0],

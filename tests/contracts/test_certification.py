@@ -187,6 +187,13 @@ def test_the_answers_a_prompt_suggests_are_read_as_a_person_would_say_them():
     assert found[-1].expect == "SetReminderIntent" and found[-2].expect == "GoToStepIntent"
 
 
+def test_a_summary_too_long_for_the_store_fails(copy):
+    manifest = _manifest(copy)
+    manifest["manifest"]["publishingInformation"]["locales"]["en-CA"]["summary"] = "x" * 161
+    _save(copy, manifest)
+    assert "en-CA: the summary is 161 characters; it must be 1 to 160" in _failures(copy)
+
+
 def test_a_misspelt_manifest_field_fails(copy):
     manifest = _manifest(copy)
     manifest["manifest"]["privacyAndCompliance"]["usesPersonalInformation"] = True

@@ -26,17 +26,13 @@ def _nexts(exercise) -> int:
 
 
 def _holds_reflection(talk: Talk, content) -> bool:
-    """Whether the last reply had a line with a pause in it (from the session's state)."""
-    from trust_renewal.content.markup import Pause, parse
-    from trust_renewal.render.reply import line_markup
+    """Whether the last reply had a line with a pause in it, or a quiet turn (from the session's state)."""
+    from trust_renewal.render.apla import is_calm
 
-    for raw in talk.builder.attributes.get("state", {}).get("last", []):
-        line = Line.from_json(raw)
-        if not line.key.startswith("person:") and any(
-            isinstance(t, Pause) for t in parse(line_markup(line, content)[0])
-        ):
-            return True
-    return False
+    return any(
+        is_calm(Line.from_json(raw), content)
+        for raw in talk.builder.attributes.get("state", {}).get("last", [])
+    )
 
 
 def test_the_whole_program_on_an_echo_every_document_valid(content):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
+from support.apla_check import ECHO
 from support.lambda_support import USER
 from support.lambda_support import stored_item as _stored
 from support.lambda_support import talk_to as _talk
@@ -138,3 +139,24 @@ def test_an_old_or_partial_record_loads_with_defaults(lambda_module, content):
     )
     text = _talk(lambda_module).launch()
     assert "Welcome back" in text and content.path[1].title in text
+
+
+def _document(response: dict) -> bool:
+    directives = response.get("directives") or []
+    return any(d["type"] == "Alexa.Presentation.APLA.RenderDocument" for d in directives)
+
+
+def test_a_failed_save_is_apologised_for_on_a_device_that_plays_the_reply_as_a_document(lambda_module):
+    # On an Echo the reflection comes as an APL for Audio document, with no outputSpeech to
+    # splice an apology into: Alexa says outputSpeech before the document, so it goes there.
+    faults = Faults(lambda_module)
+    talk = _talk(lambda_module, supported_interfaces=ECHO)
+    talk.launch()
+    talk.say("AMAZON.YesIntent")
+    assert _document(talk.last["response"])
+    faults.fail("throttling", "PutItem")
+    talk.say("AMAZON.NextIntent")
+    response = talk.last["response"]
+    assert _document(response)
+    assert "trouble saving your progress" in talk.text
+    assert _prompt(_stored(lambda_module)) == 0

@@ -57,7 +57,8 @@ def test_names_and_turns_through_lambda(lambda_module, content):
     assert text.index("Maya") < text.rindex("Jordan")  # Maya speaks first, Jordan listens
     assert "Jordan, tell Maya what you heard" in talk.say("TurnDoneIntent")
     assert "switch" in talk.say("TurnDoneIntent")
-    assert "Maya, tell Jordan what you heard" in talk.say("TurnDoneIntent")
+    # Later handoffs are short, and name who says back what they heard.
+    assert "Now Maya, tell Jordan what you heard" in talk.say("TurnDoneIntent")
     talk.say("TurnDoneIntent")
     assert talk.builder.attributes["state"]["prompt"] == 1
     # The names are kept for the next session.

@@ -13,6 +13,7 @@ import sys
 from support.conversation_driver import Talk
 from support.dynamo_support import request_envelope
 from trust_renewal.cli.main import main
+from trust_renewal.conversation.situation import IN_EXERCISE
 from trust_renewal.render.ssml import MAX_RESPONSE_BYTES
 from trust_renewal.storage.memory import MemoryStore
 from trust_renewal.storage.sqlite import SqliteStore
@@ -37,7 +38,7 @@ def test_every_exercise_is_reachable_and_every_response_within_alexas_limits(con
             assert state["exercise_id"] == exercise.id
             spoken_prompts.add((exercise.id, state["prompt"]))
             talk.say("AMAZON.NextIntent")
-        assert talk.finished[-1:] == [exercise.id] and talk.state["phase"] != "exercise"
+        assert talk.finished[-1:] == [exercise.id] and talk.state["situation"] not in IN_EXERCISE
     assert talk.finished == [ex.id for ex in content.path]
     assert talk.builder.attributes["state"]["program_done"] is True
     assert "every step of the program" in talk.text
@@ -61,7 +62,7 @@ def test_the_quick_version_of_every_exercise_runs(content):
             quick = exercise.prompt_indexes(True)
             for _ in range(sum(4 if exercise.prompts[i].turns else 1 for i in quick)):
                 talk.say("AMAZON.NextIntent")
-            assert talk.finished[-1:] == [exercise.id] and talk.state["phase"] != "exercise"
+            assert talk.finished[-1:] == [exercise.id] and talk.state["situation"] not in IN_EXERCISE
 
 
 def test_the_terminal_chat_walks_the_whole_program(content, monkeypatch, capsys, tmp_path):

@@ -7,6 +7,7 @@ every rule can be broken on purpose and nothing touches the network.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from trust_renewal.config import Config
 from trust_renewal.envelopes import EnvelopeBuilder, timestamp
 from trust_renewal.runtime import SkillRuntime
 from trust_renewal.storage.memory import MemoryStore
+from trust_renewal.web import verification
 from trust_renewal.web.app import Verifiers, create_app
 from trust_renewal.web.verification import (
     RequestVerifier,
@@ -468,8 +470,9 @@ def test_an_expired_cached_chain_is_fetched_again(pki):
     assert fetched == [CERT_URL, CERT_URL]
 
 
-def test_a_chain_that_fails_is_not_cached(pki):
+def test_a_chain_that_fails_is_remembered_for_a_while_then_tried_again(pki):
     attempts: list[str] = []
+    clock = [1000.0]
 
     def fetch(url: str) -> bytes:
         attempts.append(url)
@@ -477,12 +480,17 @@ def test_a_chain_that_fails_is_not_cached(pki):
             raise OSError("timed out")
         return pki.chains[CERT_URL]
 
-    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW)
+    verifier = RequestVerifier(
+        trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW, monotonic=lambda: clock[0]
+    )
     body = b"{}"
-    with pytest.raises(VerificationException, match="could not be fetched"):
-        verifier.verify_body(signed(pki, body), body)
+    for _ in range(3):  # refused at once, without fetching again
+        with pytest.raises(VerificationException, match="could not be fetched"):
+            verifier.verify_body(signed(pki, body), body)
+    assert len(attempts) == 1
+    clock[0] += verification.FAILED_URL_SECONDS + 1
     verifier.verify_body(signed(pki, body), body)
-    assert verifier.cached_urls == [CERT_URL]
+    assert verifier.cached_urls == [CERT_URL] and len(attempts) == 2
 
 
 # -- the verifiers through the SDK's own interface -------------------------------
@@ -518,3 +526,252 @@ def test_refusals_log_one_line_each(app_parts, caplog):
     caplog.set_level(logging.WARNING)
     post(client, b"{}", {})
     assert len(refusal_reasons(caplog)) == 1
+
+
+# -- a door that cannot be stalled -----------------------------------------------
+
+
+class Trickle:
+    """A loopback HTTP server that answers a certificate request one byte every ``gap`` seconds."""
+
+    def __init__(self, gap: float = 0.2) -> None:
+        import socket
+        import threading
+
+        self.gap = gap
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open = 0  # connections being trickled to right now
+        self.accepted = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/echo.api/{name}"
+
+    def _serve(self) -> None:
+        import threading
+
+        self.listener.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection) -> None:
+        with self._lock:
+            self.open += 1
+            self.accepted += 1
+        try:
+            connection.recv(4096)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"-" * 100000:
+                if self._stop.wait(self.gap):
+                    break
+                connection.sendall(bytes([byte]))
+        except OSError:
+            pass  # the client gave up: what the deadline is for
+        finally:
+            connection.close()
+            with self._lock:
+                self.open -= 1
+
+    def close(self) -> None:
+        self._stop.set()
+        self.listener.close()
+
+
+@pytest.fixture
+def trickle():
+    server = Trickle()
+    yield server
+    server.close()
+
+
+def test_a_trickling_certificate_host_is_cut_off_at_the_deadline(trickle):
+    from time import monotonic
+
+    from trust_renewal.web.verification import fetch_certificate_chain
+
+    started = monotonic()
+    with pytest.raises(TimeoutError):
+        fetch_certificate_chain(trickle.url("slow.pem"), deadline=0.5)
+    # Each byte comes well inside any per-read timeout; only a deadline on the
+    # whole fetch ends it. Generous bound: the host would trickle for hours.
+    assert monotonic() - started < 5
+
+
+def test_nothing_is_fetched_for_a_signature_that_cannot_be_one(pki):
+    fetched: list[str] = []
+    verifier = RequestVerifier(
+        trust_roots=[pki.ca.root], fetch=lambda url: fetched.append(url) or b"", clock=lambda: NOW
+    )
+    body = b"{}"
+    for signature in ("%%% not base64 %%%", base64.b64encode(b"x" * 10).decode(), ""):
+        with pytest.raises(VerificationException):
+            headers = {"SignatureCertChainUrl": BASE + "new.pem", "Signature-256": signature}
+            verifier.verify_body(headers, body)
+    assert fetched == []
+
+
+def test_requests_for_one_url_share_one_fetch(pki):
+    import threading
+
+    release, fetched = threading.Event(), []
+
+    def slow_fetch(url: str) -> bytes:
+        fetched.append(url)
+        release.wait(5)
+        return pki.chains[CERT_URL]
+
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=slow_fetch, clock=lambda: NOW)
+    body = launch_body()
+    outcomes: list[str] = []
+
+    def verify() -> None:
+        try:
+            verifier.verify_body(signed(pki, body), body)
+            outcomes.append("ok")
+        except VerificationException as exc:
+            outcomes.append(exc.reason)
+
+    threads = [threading.Thread(target=verify) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    while not fetched:
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert outcomes == ["ok"] * 5 and fetched == [CERT_URL]
+
+
+def test_fetches_beyond_the_bound_are_refused_at_once_and_the_url_is_not_blamed(pki):
+    import threading
+
+    release, fetched = threading.Event(), []
+
+    def slow_fetch(url: str) -> bytes:
+        fetched.append(url)
+        release.wait(5)
+        raise OSError("gone")
+
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=slow_fetch, clock=lambda: NOW, max_fetches=2)
+    body = b"{}"
+    busy = [
+        threading.Thread(target=lambda u=u: _swallow(verifier, signed(pki, body, BASE + u), body))
+        for u in ("a.pem", "b.pem")
+    ]
+    for thread in busy:
+        thread.start()
+    while len(fetched) < 2:
+        threading.Event().wait(0.01)
+    with pytest.raises(VerificationException, match="too many certificate fetches"):
+        verifier.verify_body(signed(pki, body, BASE + "c.pem"), body)
+    release.set()
+    for thread in busy:
+        thread.join(5)
+    assert sorted(fetched) == [BASE + "a.pem", BASE + "b.pem"]
+    # c.pem was never tried, so it is not remembered as failing: it is fetched now.
+    with pytest.raises(VerificationException, match="could not be fetched"):
+        verifier.verify_body(signed(pki, body, BASE + "c.pem"), body)
+    assert fetched[-1] == BASE + "c.pem"
+
+
+def _swallow(verifier, headers, body) -> None:
+    with contextlib.suppress(VerificationException):
+        verifier.verify_body(headers, body)
+
+
+class _BlockingStore(MemoryStore):
+    """A store whose reads wait until released: storage that hangs."""
+
+    def __init__(self) -> None:
+        import threading
+
+        super().__init__()
+        self.blocked = threading.Event()
+        self.release = threading.Event()
+        self.block = False
+
+    def _read(self, request_envelope, key):
+        if self.block:
+            self.blocked.set()
+            self.release.wait(10)
+        return super()._read(request_envelope, key)
+
+
+def test_a_stalled_certificate_host_cannot_hold_up_a_genuine_request(pki, trickle):
+    """Eight forged requests point at a host that trickles; a signed launch is answered meanwhile.
+
+    Asserted on behaviour, not a stopwatch: the genuine answer arrives while the
+    stalled fetches are still in progress (the trickling host still has them).
+    """
+    import http.client
+    import threading
+
+    from waitress.server import create_server
+
+    from trust_renewal.web.verification import fetch_certificate_chain
+
+    def fetch(url: str) -> bytes:
+        if url in pki.chains:
+            return pki.chains[url]
+        # Anything else is routed to the trickling host, through the real fetch.
+        return fetch_certificate_chain(trickle.url(url.rsplit("/", 1)[-1]), deadline=8.0)
+
+    store = _BlockingStore()
+    runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=store)
+    verifiers = Verifiers(
+        RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW, fetch_deadline=8.0),
+        TimestampVerifier(clock=lambda: NOW),
+    )
+    server = create_server(create_app(runtime, verifiers=verifiers), host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    port = server.effective_port
+
+    def post_raw(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("POST", "/", body, {"Content-Type": "application/json", **headers})
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+
+    try:
+        genuine = launch_body()
+        assert post_raw(genuine, signed(pki, genuine))[0] == 200  # Amazon's chain, cached as usual
+
+        forged = launch_body()
+        forgeries = [
+            threading.Thread(
+                target=post_raw,
+                args=(forged, {"SignatureCertChainUrl": BASE + f"stall-{n}.pem",
+                               "Signature-256": base64.b64encode(b"\x01" * 256).decode()}),
+                daemon=True,
+            )
+            for n in range(8)
+        ]
+        for thread in forgeries:
+            thread.start()
+        while trickle.open < 1:
+            threading.Event().wait(0.01)
+
+        status, answer = post_raw(genuine, signed(pki, genuine))
+        assert status == 200 and b"outputSpeech" in answer
+        assert trickle.open >= 1, "the stall was still in progress when the genuine request was answered"
+        assert trickle.accepted <= verification.MAX_CONCURRENT_FETCHES  # the rest were refused unfetched
+
+        # Storage that hangs does not stop the health check either.
+        store.block = True
+        held = threading.Thread(target=post_raw, args=(genuine, signed(pki, genuine)), daemon=True)
+        held.start()
+        assert store.blocked.wait(10)
+        health = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        health.request("GET", "/healthz")
+        assert health.getresponse().status == 200
+        store.release.set()
+    finally:
+        store.release.set()
+        trickle.close()
+        server.close()

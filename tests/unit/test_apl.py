@@ -19,6 +19,7 @@ from support.conversation_driver import Talk
 from trust_renewal.content import load_content
 from trust_renewal.conversation import State
 from trust_renewal.conversation.reply import Reply, say
+from trust_renewal.conversation.situation import Situation
 from trust_renewal.handlers.requests import UserEventHandler
 from trust_renewal.render.apl import (
     APL_INTERFACE,
@@ -273,12 +274,12 @@ def _prompt_state(turn: int = 0, names: tuple[str, ...] = ("Maya", "Jordan")) ->
     index = next(i for i, p in enumerate(exercise.prompts) if p.turns)
     finished = tuple(ex.id for ex in CONTENT.path[:6])
     state = State(
-        exercise_id=exercise.id, prompt=index, turn=turn, started=True, phase="exercise",
+        exercise_id=exercise.id, prompt=index, turn=turn, started=True, situation=Situation.PROMPT,
         names=names, finished=finished,
     )  # fmt: skip
     from trust_renewal.conversation.exercise import speak_position
 
-    return state, speak_position(state, CONTENT)
+    return speak_position(state, CONTENT)
 
 
 @pytest.fixture(scope="module")
@@ -531,7 +532,7 @@ def test_a_turn_taking_exercise_card_keeps_every_prompt():
     from trust_renewal.conversation.exercise import finish
 
     exercise = _turn_exercise()
-    state = State(exercise_id=exercise.id, started=True, phase="exercise")
+    state = State(exercise_id=exercise.id, started=True, situation=Situation.PROMPT)
     _, reply = finish(state, CONTENT, "2026-11-21")
     assert reply.card is not None and reply.card.title.key == f"title:{exercise.id}"
     assert [line.key for line in reply.card.body] == [

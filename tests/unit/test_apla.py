@@ -59,7 +59,11 @@ def test_a_quiet_partner_turn_is_silence_of_its_length_under_water_then_the_chim
     assert bed_of(root).props["source"] == sounds()["beds"]["water"]["source"]
     after = [n.type for n in root.children[-1].walk() if n.type in ("Audio", "Speech")]
     assert after == ["Audio", "Speech"]  # the chime, then the short question
-    assert "Maya" in guide_text(directive).split("(gently running water underneath, 120 s)")[0]
+    text = guide_text(directive)
+    assert "(gently running water underneath, 120 s, while Maya speaks; the microphone is closed)" in text
+    assert "Maya" in text.split("(gently running water")[0]  # the instruction comes first
+    neutral = Reply(speech=(Line("quiet", (("seconds", "60"), ("who", "@partner_two"))), say("cue.turn")))
+    assert "while partner two speaks" in guide_text(guide_directive(neutral, content, "on", "en-US"))
 
 
 def test_quieter_lowers_the_bed_and_off_leaves_plain_ssml(content):

@@ -8,6 +8,7 @@ import pytest
 
 from support.engine_steps import TODAY, intent, keys, launch, run, spoken
 from trust_renewal.conversation import Event, State, step
+from trust_renewal.conversation.situation import Situation
 
 
 def test_first_launch_says_what_it_is_and_that_it_is_not_therapy(content):
@@ -17,18 +18,18 @@ def test_first_launch_says_what_it_is_and_that_it_is_not_therapy(content):
     assert "I don't feel safe" in text
     first = content.path[0]
     assert first.title in text and "Shall we begin?" in text
-    assert state.welcomed and state.phase == "offer" and state.offer == "begin"
+    assert state.welcomed and state.situation == Situation.OFFER_BEGIN
     assert reply.end_session is False and reply.reprompt
 
 
 def test_returning_launch_does_not_repeat_the_intro_and_offers_to_resume(content):
     state, _ = run(content, State(), launch(), intent("yes"), intent("next"))
-    state = replace(state, phase="home")
+    state = replace(state, situation=Situation.HOME)
     state, reply = step(state, launch(), content)
     text = spoken(reply, content)
     assert "not therapy" not in text
     assert "part 2" in text and content.path[0].title in text
-    assert state.offer == "resume"
+    assert state.situation == Situation.OFFER_RESUME
     state, reply = step(state, intent("yes"), content)
     assert f"prompt:{content.path[0].id}:1" in keys(reply)
 
@@ -45,7 +46,7 @@ def test_an_exercise_runs_prompt_by_prompt_and_finishing_is_recorded(content):
     assert first.id in state.finished
     assert keys(reply)[:2] == [f"closing:{first.id}", "phrase:done.exercise"]
     # The next one follows, offered rather than forced.
-    assert state.exercise_id == content.path[1].id and state.offer == "begin"
+    assert state.exercise_id == content.path[1].id and state.situation == Situation.OFFER_BEGIN
     assert content.path[1].title in spoken(reply, content)
 
 
@@ -53,7 +54,9 @@ def test_no_to_shall_we_begin_ends_kindly_and_remembers(content):
     state, reply = run(content, State(), launch(), intent("no"))
     assert reply.end_session
     assert content.path[0].title in spoken(reply, content)
-    state, reply = step(replace(state, phase="home"), intent("todays_exercise", new_session=True), content)
+    state, reply = step(
+        replace(state, situation=Situation.HOME), intent("todays_exercise", new_session=True), content
+    )
     assert content.path[0].title in spoken(reply, content)
 
 
@@ -64,11 +67,13 @@ def test_todays_exercise_is_fixed_for_the_day_and_moves_on_only_once_finished(co
         state, _ = step(state, intent("next"), content)
     assert first.id in state.finished
     # Later the same day: today's exercise is done; the next is offered as optional.
-    state, reply = step(replace(state, phase="home"), intent("todays_exercise"), content)
+    state, reply = step(replace(state, situation=Situation.HOME), intent("todays_exercise"), content)
     assert "already done today's exercise" in spoken(reply, content)
     assert second.title in spoken(reply, content)
     # Next day: the new exercise is today's.
-    state, reply = step(replace(state, phase="home"), intent("todays_exercise", today="2026-11-22"), content)
+    state, reply = step(
+        replace(state, situation=Situation.HOME), intent("todays_exercise", today="2026-11-22"), content
+    )
     assert "Today's exercise is" in spoken(reply, content) and second.title in spoken(reply, content)
     assert state.today_exercise == second.id and state.today_date == "2026-11-22"
 
@@ -101,7 +106,7 @@ def test_every_state_answers_help_stop_cancel_fallback_and_safety(content, phase
     for name in ("help", "fallback", "unknown"):
         after, reply = step(state, intent(name), content)
         assert reply.speech and reply.reprompt and not reply.end_session, (phase_events, name)
-        assert after.phase == state.phase and after.exercise_id == state.exercise_id
+        assert after.situation == state.situation and after.exercise_id == state.exercise_id
         assert spoken(reply, content)
     for name in ("stop", "cancel"):
         after, reply = step(state, intent(name), content)
@@ -123,9 +128,13 @@ def _state_in(content, where: str) -> State:
     if where == "turn":
         state, _ = run(content, State(welcomed=True), intent("go_to_step", slots={"stepNumber": "1"}))
         index = next(i for i, p in enumerate(turn_ex.prompts) if p.turns)
-        return replace(state, exercise_id=turn_ex.id, prompt=index, started=True, phase="exercise")
+        return replace(
+            state, exercise_id=turn_ex.id, prompt=index, started=True, situation=Situation.SPEAKER_TURN
+        )
     if where == "complete":
-        return replace(State(welcomed=True, finished=tuple(e.id for e in content.path)), phase="complete")
+        return replace(
+            State(welcomed=True, finished=tuple(e.id for e in content.path)), situation=Situation.COMPLETE
+        )
     return run(content, State(welcomed=True), intent("start_over"))[0]
 
 

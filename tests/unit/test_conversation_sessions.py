@@ -6,15 +6,20 @@ from dataclasses import replace
 
 from support.engine_steps import TODAY, intent, keys, launch, run, spoken
 from trust_renewal.conversation import Event, State, step
+from trust_renewal.conversation.situation import IN_EXERCISE, Situation
 
 
 def _turn_exercise(content):
     return next(ex for ex in content.path if ex.prompts[0].turns)
 
 
+def _turn_exercises(content):
+    return [ex for ex in content.path if ex.prompts[0].turns]
+
+
 def _at_turn_exercise(content, state: State) -> State:
     ex = _turn_exercise(content)
-    return replace(state, exercise_id=ex.id, prompt=0, turn=0, started=False, phase="offer", offer="begin")
+    return replace(state, exercise_id=ex.id, prompt=0, turn=0, started=False, situation=Situation.OFFER_BEGIN)
 
 
 def test_names_address_each_partner_and_turns_move_on_with_done(content):
@@ -28,7 +33,8 @@ def test_names_address_each_partner_and_turns_move_on_with_done(content):
     state = _at_turn_exercise(content, state)
     state, reply = step(state, intent("yes"), content)
     first = spoken(reply, content)
-    assert "Maya" in first and "Jordan" in first and "Say done" in first
+    assert "Maya" in first and "Jordan" in first and "Have you finished?" in first
+    assert "(quiet for 2 min; the microphone is closed)" in first
     state, reply = step(state, intent("turn_done"), content)
     reflect = spoken(reply, content)
     assert reflect.index("Jordan, tell Maya what you heard") >= 0
@@ -40,7 +46,7 @@ def test_names_address_each_partner_and_turns_move_on_with_done(content):
     params = dict(next(line for line in reply.speech if line.key.startswith("prompt:")).params)
     assert params == {"speaker": "Jordan", "listener": "Maya"}
     state, reply = step(state, intent("turn_done"), content)
-    assert "Maya, tell Jordan what you heard" in spoken(reply, content)
+    assert "Maya" in spoken(reply, content) and state.situation == Situation.LISTENER_TURN
     state, reply = step(state, intent("turn_done"), content)
     # After both have spoken, the exercise moves on.
     assert state.turn == 0 and (state.prompt == 1 or ex.id in state.finished)
@@ -57,9 +63,11 @@ def test_who_goes_first_alternates_between_exercises(content):
     ex = _turn_exercise(content)
     base = _at_turn_exercise(content, State(welcomed=True, names=("Maya", "Jordan")))
     _, reply_a = step(base, intent("yes"), content)
-    other = replace(
-        base, finished=(content.path[0].id,) if content.path[0].id != ex.id else (content.path[1].id,)
-    )
+    state, reply_a = step(base, intent("yes"), content)
+    while ex.id not in state.finished:
+        state, _ = step(state, intent("next"), content)
+    # The next turn-taking exercise opens with the other partner.
+    other = replace(_at_turn_exercise(content, state), exercise_id=_turn_exercises(content)[1].id)
     _, reply_b = step(other, intent("yes"), content)
 
     def speaker(reply):
@@ -72,8 +80,11 @@ def test_one_name_for_a_solo_user_and_call_me(content):
     state, reply = run(content, State(welcomed=True), intent("set_names", slots={"firstName": "sam"}))
     assert state.names == ("Sam",) and "Thank you, Sam" in spoken(reply, content)
     state, _ = step(state, intent("set_names", slots={"firstName": "maya", "secondName": "jordan"}), content)
-    state, _ = step(state, intent("set_names", slots={"firstName": "Jo"}), content)
-    assert state.names == ("Jo", "Jordan")
+    state, reply = step(state, intent("set_names", slots={"firstName": "Jo"}), content)
+    # Two names are set: ask whose name it is instead of dropping one.
+    assert state.names == ("Maya", "Jordan") and "Which of you is Jo" in spoken(reply, content)
+    state, reply = step(state, intent("set_names", slots={"firstName": "jordan"}), content)
+    assert state.names == ("Maya", "Jo")
     state, reply = step(state, intent("set_names"), content)
     assert "What are your names" in spoken(reply, content)
 
@@ -116,7 +127,7 @@ def test_a_short_one_today_runs_the_quick_version(content):
     state, reply = step(State(welcomed=True), intent("quick"), content)
     ex = content.exercise(state.exercise_id)
     quick = ex.prompt_indexes(True)
-    assert state.quick and state.phase == "exercise"
+    assert state.quick and state.situation in IN_EXERCISE
     assert "short version" in spoken(reply, content)
     assert f"prompt:{ex.id}:{quick[0]}" in keys(reply)
     for _ in range(len(quick) * 4):
@@ -143,7 +154,7 @@ def test_pause_keeps_position_and_resume_picks_up(content):
     state, _ = run(content, State(), launch(), intent("yes"), intent("next"))
     paused, reply = step(state, intent("pause"), content)
     assert reply.end_session and paused.prompt == 1
-    _, reply = step(replace(paused, phase="home"), intent("resume", new_session=True), content)
+    _, reply = step(replace(paused, situation=Situation.HOME), intent("resume", new_session=True), content)
     assert f"prompt:{content.path[0].id}:1" in keys(reply)
 
 
@@ -152,19 +163,19 @@ def test_progress_counts_days_practiced_gently(content):
     state, reply = step(state, intent("progress"), content)
     text = spoken(reply, content)
     assert f"step 1 of {len(content.steps)}" in text and "one day" in text
-    state, _ = step(replace(state, phase="home"), launch(today="2026-11-22"), content)
+    state, _ = step(replace(state, situation=Situation.HOME), launch(today="2026-11-22"), content)
     state, _ = step(state, intent("yes", today="2026-11-22"), content)
     state, reply = step(state, intent("progress", today="2026-11-22"), content)
     assert "2 days in a row" in spoken(reply, content)
     # A gap resets the run quietly: no scolding, the total still counts.
-    state, _ = step(replace(state, phase="home"), launch(today="2026-12-20"), content)
+    state, _ = step(replace(state, situation=Situation.HOME), launch(today="2026-12-20"), content)
     state, _ = step(state, intent("yes", today="2026-12-20"), content)
     assert state.days_practiced == 3 and state.days_in_row == 1
 
 
 def test_coming_back_after_weeks_is_welcomed_without_scolding(content):
     state, _ = run(content, State(), launch(), intent("yes"), intent("next"))
-    state, reply = step(replace(state, phase="home"), launch(today="2027-01-15"), content)
+    state, reply = step(replace(state, situation=Situation.HOME), launch(today="2027-01-15"), content)
     text = spoken(reply, content)
     assert "good to hear from you" in text and "part 2" in text
     for word in ("missed", "streak", "behind", "should have"):
@@ -176,7 +187,7 @@ def test_end_of_program_closing_and_checkins(content):
     state = State(welcomed=True, finished=tuple(e.id for e in content.path[:-1]), exercise_id=last.id)
     state, reply = step(state, intent("yes"), content)
     for _ in range(len(last.prompts) * 4):
-        if state.phase == "complete":
+        if state.situation == Situation.COMPLETE:
             break
         state, reply = step(state, intent("next"), content)
     assert state.program_done and "phrase:program.complete" in keys(reply)
@@ -185,7 +196,7 @@ def test_end_of_program_closing_and_checkins(content):
     first_checkin = next(k for k in keys(reply) if k.startswith("checkin:"))
     state, reply = step(state, intent("next"), content)
     assert reply.end_session
-    state, reply = step(replace(state, phase="home"), launch(today="2026-11-22"), content)
+    state, reply = step(replace(state, situation=Situation.HOME), launch(today="2026-11-22"), content)
     state, reply = step(state, intent("yes"), content)
     assert next(k for k in keys(reply) if k.startswith("checkin:")) != first_checkin
 
@@ -206,11 +217,16 @@ def test_session_timeout_mid_turn_resumes_at_that_turn(content):
     state = _at_turn_exercise(content, State(welcomed=True, names=("Maya", "Jordan")))
     state, _ = step(state, intent("yes"), content)
     state, _ = step(state, intent("turn_done"), content)
+    # Silence after the chime of Jordan's reflect-back: that turn is over.
     state, _ = step(state, Event(kind="session_ended", today=TODAY, reason="EXCEEDED_MAX_REPROMPTS"), content)
     kept = State.from_dict(state.to_persisted())
     kept, reply = step(kept, launch(), content)
+    assert "Shall we go on to Jordan's turn?" in spoken(reply, content)
     kept, reply = step(kept, intent("yes"), content)
-    assert kept.turn == 1 and "tell" in spoken(reply, content) and "what you heard" in spoken(reply, content)
+    # Jordan's own prompt, never a listener's line from before.
+    assert kept.turn == 2 and kept.situation == Situation.SPEAKER_TURN
+    params = dict(next(line for line in reply.speech if line.key.startswith("prompt:")).params)
+    assert params == {"speaker": "Jordan", "listener": "Maya"}
 
 
 def test_a_one_shot_after_the_microphone_closed_carries_on_mid_exercise(content):
@@ -220,7 +236,12 @@ def test_a_one_shot_after_the_microphone_closed_carries_on_mid_exercise(content)
     kept = State.from_dict(state.to_persisted())
     # "Alexa, tell trust renewal I'm done" opens a new session with the intent.
     kept, reply = step(kept, intent("turn_done", new_session=True), content)
-    assert kept.turn == 1 and "Jordan, tell Maya what you heard" in spoken(reply, content)
+    text = spoken(reply, content)
+    # Where they are in plain words, then one offer.
+    assert _turn_exercise(content).title in text and "step 1" in text and "Jordan's turn" in text
+    assert text.count("?") == 1 and kept.situation == Situation.OFFER_RESUME
+    kept, reply = step(kept, intent("yes"), content)
+    assert kept.turn == 2 and kept.situation == Situation.SPEAKER_TURN
 
 
 def test_a_recognised_voice_saying_done_out_of_turn_is_told_whose_turn_it_is(content):

@@ -17,6 +17,7 @@ import pytest
 from support.engine_steps import TODAY, intent, keys, launch
 from trust_renewal.content import load_content
 from trust_renewal.conversation import Event, Reply, State, step
+from trust_renewal.conversation.situation import Situation
 
 CONTENT = load_content("en-US")
 FIRST = CONTENT.path[0]
@@ -225,7 +226,8 @@ def _picked_up(state: State, reply: Reply) -> None:
 
 def _other_partner_reflects(state: State, reply: Reply) -> None:
     assert state.exercise_id == TURN_EXERCISE.id and state.prompt == 0 and state.turn == 1
-    assert "turn.reflect" in phrase_keys(reply) and not reply.end_session
+    assert "handoff.reflect.full" in phrase_keys(reply) and not reply.end_session
+    assert state.situation == Situation.LISTENER_TURN and "quiet" in phrase_keys(reply)
 
 
 def _started_again(state: State, reply: Reply) -> None:

@@ -176,6 +176,26 @@ def _example_phrases(locales: dict[str, Any], models: dict[str, Any], report: Re
     report.checked.append("example phrases")
 
 
+# -- store listing ------------------------------------------------------------------------------
+# The developer console's limits for the listing (skill manifest documentation).
+LISTING_LIMITS = {"name": (2, 50), "summary": (1, 160), "description": (1, 4000)}
+
+
+def _listing(body: dict[str, Any], report: Report) -> None:
+    publishing = body.get("publishingInformation") or {}
+    for locale, info in (publishing.get("locales") or {}).items():
+        for field_name, (low, high) in LISTING_LIMITS.items():
+            size = len(info.get(field_name) or "")
+            if not low <= size <= high:
+                limit = f"it must be {low} to {high}"
+                report.failures.append(f"{locale}: the {field_name} is {size} characters; {limit}")
+        if len(info.get("keywords") or []) > 30:
+            report.failures.append(f"{locale}: {len(info['keywords'])} keywords; at most 30")
+    if len(publishing.get("testingInstructions") or "") > 4000:
+        report.failures.append("the testing instructions are over 4,000 characters")
+    report.checked.append("store listing lengths")
+
+
 # -- privacy and endpoints ------------------------------------------------------------------------
 def _privacy(body: dict[str, Any], draft: bool, report: Report) -> None:
     privacy = body.get("privacyAndCompliance") or {}
@@ -544,6 +564,7 @@ def check_package(
             report.failures.append(f"{locale}: published, but the package has no interaction model for it")
     _icons(Path(root), locales, report)
     _example_phrases(locales, models, report)
+    _listing(body, report)
     _privacy(body, draft, report)
     _endpoints(body, draft, report)
     _permissions(body, report)

@@ -248,7 +248,8 @@ class Chat:
             return  # Alexa does not speak a reply to a SessionEndedRequest
         self.builder.absorb(response)
         body = response.get("response") or {}
-        text = speech_text(body.get("outputSpeech")) or audio_text(body.get("directives"))
+        text = self._with_quiet(speech_text(body.get("outputSpeech")), response)
+        text = text or audio_text(body.get("directives"))
         self._say(text or "(says nothing)")
         if self.show_cards and body.get("card"):
             self._card(body["card"])
@@ -256,6 +257,26 @@ class Chat:
         self.reprompted = False
         if not self.builder.in_session:
             self._mark("(session ended)")
+
+    def _with_quiet(self, text: str, response: dict[str, Any]) -> str:
+        """Name who speaks during a timed quiet; the next typed line counts as said during it."""
+        from trust_renewal.content import load_content
+        from trust_renewal.conversation.reply import Line
+        from trust_renewal.render.reply import quiet_text
+
+        marker = re.search(r"\(quiet for [^)]*\)", text)
+        if not marker:
+            return text
+        state = (response.get("sessionAttributes") or {}).get("state") or {}
+        try:
+            lines = [Line.from_json(raw) for raw in state.get("last") or ()]
+        except (TypeError, ValueError):
+            return text
+        quiet = next((line for line in lines if line.key == "quiet"), None)
+        if quiet is None:
+            return text
+        said = quiet_text(quiet, load_content(self.builder.locale))
+        return text[: marker.start()] + said + text[marker.end() :]
 
     def _say(self, text: str) -> None:
         print(f"Alexa: {text}", file=self.out, flush=True)

@@ -43,7 +43,8 @@ STEP_FIELDS = frozenset(
 EXERCISE_FIELDS = frozenset(
     {"id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing", "pace"}
 )
-PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns"})
+PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns", "speak_minutes"})
+DEFAULT_SPEAK_MINUTES = 2
 CHECKIN_FIELDS = frozenset({"id", "say", "card"})
 CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources", "numbers"})
 NUMBER_FIELDS = frozenset({"number", "label", "call", "source", "checked"})
@@ -159,7 +160,15 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         say = check.markup(check.need(p, "say", str, pw), pw, PROGRAM_PARAMS)
         card = check.plain(check.need(p, "card", str, pw), pw)
         quick_flag, turns = bool(p.get("quick")), bool(p.get("turns"))
-        prompts.append(Prompt(say=say, card=card, quick=quick_flag, turns=turns))
+        speak = p.get("speak_minutes", DEFAULT_SPEAK_MINUTES)
+        if not isinstance(speak, int) or isinstance(speak, bool) or not 1 <= speak <= 3:
+            check.problems.append(f"{pw}: speak_minutes should be a whole number from 1 to 3")
+            speak = DEFAULT_SPEAK_MINUTES
+        elif "speak_minutes" in p and not turns:
+            check.problems.append(f"{pw}: speak_minutes only means something on a turn prompt")
+        prompts.append(
+            Prompt(say=say, card=card, quick=quick_flag, turns=turns, speak_minutes=speak)
+        )
     if not 1 <= len(prompts) <= MAX_PROMPTS:
         check.problems.append(f"{where}: has {len(prompts)} prompts, expected 1 to {MAX_PROMPTS}")
     exercise = Exercise(

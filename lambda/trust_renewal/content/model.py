@@ -24,6 +24,9 @@ class Prompt:
     card: str  # plain text for cards and screens
     quick: bool = False  # part of the quick (about 3 minutes) version
     turns: bool = False  # a speaker/listener turn: both partners speak to it in turn
+    # Turn prompts: about how long each speaker talks (whole minutes, 1 to 3) while
+    # the skill stays quiet with the microphone closed.
+    speak_minutes: int = 2
 
 
 @dataclass(frozen=True)

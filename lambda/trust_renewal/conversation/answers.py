@@ -33,6 +33,7 @@ from trust_renewal.conversation.state import State
 ASKING = {
     "phrase:nav.which_step": "step",
     "phrase:names.ask": "names",
+    "phrase:names.which": "names",  # "which of you is Sam?" is answered with a name
     "phrase:reminder.which_time": "time",
     "phrase:reminder.am_or_pm": "am_or_pm",
 }

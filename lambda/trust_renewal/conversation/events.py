@@ -42,6 +42,12 @@ INTENTS = frozenset(
         "resume",
         "start_over",
         "unknown",
+        # Turns and who is here (issue 10).
+        "more_time",
+        "take_break",
+        "whose_turn",
+        "first_speaker",
+        "solo",
     }
 )
 

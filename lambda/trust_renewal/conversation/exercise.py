@@ -1,20 +1,33 @@
-"""Running an exercise: speaking a position, taking turns, moving on, finishing."""
+"""Running an exercise: speaking a position, taking turns, moving on, finishing.
+
+A turn prompt has four stages: 0 the first speaker speaks, 1 the second says
+back what they heard, 2 the second speaker speaks, 3 the first says back. Each
+stage is a timed quiet with the microphone closed (see ``quiet_line``), then a
+chime and one short question.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from trust_renewal.content.model import Content, Exercise
+from trust_renewal.content.model import Content, Exercise, Prompt
 from trust_renewal.conversation.program import (
     at_position,
     current_exercise,
     mark_practiced,
+    needs_two,
     next_unfinished,
     prompt_index,
     run_length,
 )
 from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
+from trust_renewal.conversation.situation import Situation
 from trust_renewal.conversation.state import State
+
+# How long a listener gets to say back what they heard.
+REFLECT_MINUTES = 1
+# How many wordings each kind of handoff has in the phrase book (keys ``…short.1`` to ``…short.N``).
+SHORT_WORDINGS = 3
 
 
 def partner_labels(state: State, first_index: int) -> tuple[str, str]:
@@ -34,68 +47,158 @@ def partner_labels(state: State, first_index: int) -> tuple[str, str]:
 
 
 def first_speaker(state: State) -> int:
-    """Who speaks first alternates from one exercise to the next."""
-    return len(state.finished) % 2
+    """Who opens the turns of the current exercise (stored; alternates per exercise)."""
+    return state.first_speaker if state.first_speaker in (0, 1) else 0
+
+
+def turn_people(state: State) -> tuple[str, str]:
+    """(who speaks, who listens) at the state's turn stage."""
+    a, b = partner_labels(state, first_speaker(state))
+    return (a, b) if state.turn < 2 else (b, a)
+
+
+def situation_at(state: State, content: Content) -> Situation:
+    """The situation the state's position in an exercise stands for."""
+    exercise = content.exercise(state.exercise_id or "")
+    if exercise.prompts[prompt_index(state, exercise)].turns:
+        return Situation.SPEAKER_TURN if state.turn % 2 == 0 else Situation.LISTENER_TURN
+    return Situation.REFLECTION if exercise.kind == "guided_reflection" else Situation.PROMPT
 
 
 def _prompt_card(exercise: Exercise, index: int) -> Card:
     return Card(title=ref(f"title:{exercise.id}"), body=(ref(f"card:{exercise.id}:{index}"),))
 
 
-def speak_position(state: State, content: Content, lead: tuple[Line, ...] = ()) -> Reply:
+def quiet_line(seconds: int, who: str) -> Line:
+    """The timed quiet (contract in QUIET.md): renderers turn it into silence, then the chime."""
+    return Line("quiet", (("seconds", str(int(seconds))), ("who", who)))
+
+
+def _duration(minutes: int) -> str:
+    return f"@minutes_{max(1, min(3, int(minutes)))}"
+
+
+def _wording(key: str, first: bool, index: int) -> str:
+    """The full wording the first time in an exercise, then short ones in rotation."""
+    return f"{key}.full" if first else f"{key}.short.{index % SHORT_WORDINGS + 1}"
+
+
+def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> list[Line]:
+    """What a turn stage says: the handoff or prompt, who speaks for how long, the quiet, one question."""
+    speaker, listener = turn_people(state)
+    first_time = state.prompt == 0
+    lines: list[Line] = []
+    if state.turn % 2 == 0:
+        if state.turn == 2:
+            lines.append(say(_wording("handoff.switch", first_time, state.prompt), speaker=speaker))
+        lines.append(ref(f"prompt:{exercise.id}:{index}", speaker=speaker, listener=listener))
+        minutes = prompt.speak_minutes
+        lines.append(
+            say(
+                _wording("turn.time", first_time and state.turn == 0, 2 * state.prompt + state.turn // 2),
+                speaker=speaker,
+                duration=_duration(minutes),
+            )
+        )
+    else:
+        minutes = REFLECT_MINUTES
+        lines.append(
+            say(
+                _wording(
+                    "handoff.reflect", first_time and state.turn == 1, 2 * state.prompt + state.turn // 2
+                ),
+                speaker=speaker,  # the one who just spoke
+                listener=listener,  # now says back what they heard
+                duration=_duration(minutes),
+            )
+        )
+    talking = speaker if state.turn % 2 == 0 else listener
+    lines += [quiet_line(minutes * 60, talking), say("turn.finished")]
+    return lines
+
+
+def speak_position(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
     """Say the prompt (or turn stage) the state points at, with its cue and reprompt."""
     exercise = content.exercise(state.exercise_id or "")
     index = prompt_index(state, exercise)
     prompt = exercise.prompts[index]
     lines = list(lead)
+    state = replace(state, situation=situation_at(state, content), turn_over=False)
     if not prompt.turns:
         lines += [ref(f"prompt:{exercise.id}:{index}"), say("cue.next")]
         reprompt = (say("reprompt.exercise"),)
     else:
-        a, b = partner_labels(state, first_speaker(state))
-        if state.turn == 0:
-            lines += [ref(f"prompt:{exercise.id}:{index}", speaker=a, listener=b), say("cue.done")]
-        elif state.turn == 1:
-            lines += [say("turn.reflect", speaker=a, listener=b)]
-        elif state.turn == 2:
-            lines += [
-                say("turn.switch"),
-                ref(f"prompt:{exercise.id}:{index}", speaker=b, listener=a),
-                say("cue.done"),
-            ]
-        else:
-            lines += [say("turn.reflect", speaker=b, listener=a)]
+        if state.turn == 0 and not state.names and not state.told_partner_one:
+            # Unnamed couples learn once who "partner one" is.
+            lines.append(say("turn.decide_first"))
+            state = replace(state, told_partner_one=True)
+        lines += turn_lines(state, exercise, index, prompt)
         reprompt = (say("reprompt.turn"),)
-    return Reply(speech=tuple(lines), reprompt=reprompt, card=_prompt_card(exercise, index))
+    return state, Reply(speech=tuple(lines), reprompt=reprompt, card=_prompt_card(exercise, index))
 
 
-def begin(
-    state: State, content: Content, today: str, lead: tuple[Line, ...] = ()
-) -> tuple[State, Reply]:
+def more_time(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
+    """Another stretch of quiet for whoever is speaking now."""
+    exercise = content.exercise(state.exercise_id or "")
+    prompt = exercise.prompts[prompt_index(state, exercise)]
+    speaker, listener = turn_people(state)
+    talking = speaker if state.turn % 2 == 0 else listener
+    minutes = prompt.speak_minutes if state.turn % 2 == 0 else REFLECT_MINUTES
+    lines = (
+        *lead,
+        say("turn.more_time", speaker=talking, duration=_duration(minutes)),
+        quiet_line(minutes * 60, talking),
+        say("turn.finished"),
+    )
+    return state, Reply(speech=lines, reprompt=(say("reprompt.turn"),))
+
+
+def begin(state: State, content: Content, today: str, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
     """Start (or restart) the current exercise from its first prompt."""
     exercise = current_exercise(state, content)
     if exercise is None:
-        return complete_program(state)
+        return complete_program(state, content)
     state = replace(
         at_position(state, exercise),
         started=True,
         quick=state.quick and state.exercise_id == exercise.id,
     )
-    state = replace(mark_practiced(state, today), phase="exercise", offer=None, offer_target=None)
+    state = replace(mark_practiced(state, today), offer_target=None)
     step = content.step_of(exercise.id)
     intro: list[Line] = list(lead)
     if step.path and step.path[0].id == exercise.id and step.intro:
         intro.append(ref(f"step_intro:{step.id}"))
     intro.append(ref(f"intro:{exercise.id}"))
-    return state, speak_position(state, content, tuple(intro))
+    return speak_position(state, content, tuple(intro))
 
 
-def resume(
-    state: State, content: Content, today: str, lead: tuple[Line, ...] = ()
-) -> tuple[State, Reply]:
-    """Pick up exactly where the couple stopped."""
-    state = replace(mark_practiced(state, today), phase="exercise", offer=None, offer_target=None)
-    return state, speak_position(state, content, lead)
+def resume_point(state: State, content: Content) -> State | None:
+    """Where a new session picks up: a speaker's prompt, never a listener's line.
+
+    A turn that was finished (or a reflect-back left days ago) moves on to the
+    next speaker. None when nothing is left of the exercise but its closing.
+    """
+    exercise = content.exercise(state.exercise_id or "")
+    prompt = exercise.prompts[prompt_index(state, exercise)]
+    if not prompt.turns and not state.turn_over:
+        return replace(state, turn=0)
+    turn = state.turn + (1 if state.turn_over else 0) if prompt.turns else 3
+    if turn in (1, 2):
+        return replace(state, turn=2, turn_over=False)
+    if turn == 0:
+        return replace(state, turn_over=False)
+    if state.prompt + 1 < run_length(state, exercise):
+        return replace(state, prompt=state.prompt + 1, turn=0, turn_over=False)
+    return None
+
+
+def resume(state: State, content: Content, today: str, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
+    """Pick up where the couple stopped (see ``resume_point``)."""
+    state = replace(mark_practiced(state, today), offer_target=None)
+    point = resume_point(state, content)
+    if point is None:
+        return finish(state, content, today)
+    return speak_position(point, content, lead)
 
 
 def advance(state: State, content: Content, today: str) -> tuple[State, Reply]:
@@ -103,39 +206,54 @@ def advance(state: State, content: Content, today: str) -> tuple[State, Reply]:
     exercise = content.exercise(state.exercise_id or "")
     prompt = exercise.prompts[prompt_index(state, exercise)]
     if prompt.turns and state.turn < 3:
-        state = replace(state, turn=state.turn + 1)
-        return state, speak_position(state, content)
+        return speak_position(replace(state, turn=state.turn + 1), content)
     if state.prompt + 1 < run_length(state, exercise):
-        state = replace(state, prompt=state.prompt + 1, turn=0)
-        return state, speak_position(state, content)
+        return speak_position(replace(state, prompt=state.prompt + 1, turn=0), content)
     return finish(state, content, today)
 
 
 def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
     exercise = content.exercise(state.exercise_id or "")
-    finished = state.finished if exercise.id in state.finished else (*state.finished, exercise.id)
-    state = replace(mark_practiced(state, today), finished=finished)
+    revisit = exercise.id in state.finished
+    finished = state.finished if revisit else (*state.finished, exercise.id)
+    state = replace(mark_practiced(state, today), finished=finished, turn_over=False)
+    if needs_two(exercise):
+        # Fairness: whoever listened first opens the next turn-taking exercise.
+        state = replace(state, first_speaker=1 - first_speaker(state))
     lines: list[Line] = [ref(f"closing:{exercise.id}"), say("done.exercise")]
     # The whole exercise in the Alexa app, so the couple can read it again later.
     card = Card(
         title=ref(f"title:{exercise.id}"),
         body=tuple(ref(f"card:{exercise.id}:{i}") for i in range(len(exercise.prompts))),
     )
-    following = next_unfinished(state, content, after=exercise.id)
+    if revisit:
+        # A revisited step plays all its exercises, then comes back to where they were.
+        path = content.step_of(exercise.id).path
+        at = [e.id for e in path].index(exercise.id)
+        following = path[at + 1] if at + 1 < len(path) else None
+        if following is not None and state.solo and (needs_two(following) or following.audience != "one"):
+            following = None
+        key = "offer.revisit_next"
+    else:
+        following = next_unfinished(state, content, after=exercise.id)
+        key = "offer.next"
     if following is None:
         state = at_position(state, None)
-        state, reply = complete_program(state)
+        state, reply = complete_program(state, content)
         return state, replace(reply, speech=(*lines, *reply.speech), card=card)
     was_today = state.today_exercise == exercise.id and state.today_date == today
-    state = replace(
-        at_position(state, following), phase="offer", offer="begin", offer_target=following.id
-    )
-    lines += offer_lines(content, following, "offer.after_today" if was_today else "offer.next")
+    if was_today and not revisit:
+        key = "offer.after_today"
+    state = replace(at_position(state, following), situation=Situation.OFFER_BEGIN, offer_target=following.id)
+    lines += offer_lines(state, content, following, key)
     return state, Reply(speech=tuple(lines), reprompt=(say("reprompt.offer"),), card=card)
 
 
-def offer_lines(content: Content, exercise: Exercise, key: str) -> list[Line]:
+def offer_lines(state: State, content: Content, exercise: Exercise, key: str) -> list[Line]:
+    """Offer an exercise; one for each partner alone is never called the couple's exercise."""
     step = content.step_of(exercise.id)
+    if exercise.audience == "one" and not state.solo:
+        key = "offer.own_time"
     return [
         say(
             key,
@@ -151,9 +269,19 @@ def _minutes(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def complete_program(state: State) -> tuple[State, Reply]:
-    state = replace(state, program_done=True, phase="complete", offer="checkin", offer_target=None)
-    return state, Reply(
-        speech=(say("program.complete"), say("offer.checkin_or_repeat")),
-        reprompt=(say("reprompt.complete"),),
+def complete_program(state: State, content: Content) -> tuple[State, Reply]:
+    """The end of the program: its speech once, ever; afterwards, one line and one offer."""
+    lines: tuple[Line, ...]
+    if state.solo and not state.program_done and len(state.finished) < len(content.path):
+        lines = (say("solo.all_done"), say("offer.after_program"))
+    elif state.program_done:
+        lines = (say("after_program.where"), say("offer.after_program"))
+    else:
+        lines = (say("program.complete"), say("offer.after_program"))
+    state = replace(
+        state,
+        program_done=state.program_done or not state.solo,
+        situation=Situation.COMPLETE,
+        offer_target=None,
     )
+    return state, Reply(speech=lines, reprompt=(say("reprompt.complete"),))

@@ -16,13 +16,23 @@ def current_exercise(state: State, content: Content) -> Exercise | None:
     return next_unfinished(state, content, after=None)
 
 
+def needs_two(exercise: Exercise) -> bool:
+    """An exercise where partners speak in turns."""
+    return any(p.turns for p in exercise.prompts)
+
+
+def fits(state: State, exercise: Exercise) -> bool:
+    """Whether the exercise suits who is here: one person alone only does the exercises for one."""
+    return not state.solo or exercise.audience == "one"
+
+
 def next_unfinished(state: State, content: Content, after: str | None) -> Exercise | None:
-    """The first unfinished exercise after ``after`` on the path, wrapping to the start."""
+    """The first unfinished exercise after ``after`` on the path that fits, wrapping to the start."""
     path = content.path
     start = content.path_index(after) + 1 if after in content.exercises_by_id else 0
     done = set(state.finished)
     for ex in (*path[start:], *path[:start]):
-        if ex.id not in done and ex.id != after:
+        if ex.id not in done and ex.id != after and fits(state, ex):
             return ex
     return None
 
@@ -54,7 +64,7 @@ def todays_exercise(state: State, content: Content, today: str) -> tuple[State, 
     if state.today_date == today and state.today_exercise in content.exercises_by_id:
         return state, content.exercise(state.today_exercise)
     exercise = current_exercise(state, content)
-    if exercise is not None and exercise.id in state.finished:
+    if exercise is not None and (exercise.id in state.finished or not fits(state, exercise)):
         exercise = next_unfinished(state, content, after=exercise.id)
     if exercise is None:
         return state, None
@@ -75,9 +85,7 @@ def mark_practiced(state: State, today: str) -> State:
             in_row = state.days_in_row + 1
     except ValueError:
         in_row = 1
-    return replace(
-        state, days_practiced=state.days_practiced + 1, days_in_row=in_row, last_practiced=today
-    )
+    return replace(state, days_practiced=state.days_practiced + 1, days_in_row=in_row, last_practiced=today)
 
 
 def days_since(state: State, today: str) -> int | None:

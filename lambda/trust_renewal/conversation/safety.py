@@ -24,11 +24,13 @@ row, a short offer of help.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
+from trust_renewal.conversation.situation import QUESTIONS, Situation
 from trust_renewal.conversation.state import State
 
 # Which numbers each route gives, in the order they are said.
@@ -44,6 +46,28 @@ _OPENING = {"self_harm": "self_harm.open", "abuse": "abuse.open", "danger": "dan
 _STILL_ALLOWED = frozenset({"stop", "cancel", "pause", "delete_data", "stop_reminders"})
 MISSES_BEFORE_HELP = 2
 DEFAULT_COUNTRY = "US"
+
+
+def gives_help(reply: Reply) -> bool:
+    """A reply that gives the crisis numbers or answers distress (said plainly, nothing added)."""
+    return any(
+        line.key.startswith(("safety_call:", "safety_number:", "phrase:distress."))
+        for line in reply.speech
+    )
+
+
+def transition_for(name: str) -> Callable[[State, Event, Content], tuple[State, Reply]]:
+    """The table's row for a safety intent: the same answer from any situation."""
+
+    def run(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+        # The transitions module imports the table's neighbours; imported here to keep it one-way.
+        from trust_renewal.conversation.transitions import FAMILY
+
+        state, reply = before(state, replace(event, name=name), content, FAMILY[state.situation])
+        return state, reply or Reply()
+
+    run.__name__ = f"safety.{name}"
+    return run
 
 
 def country_of(event: Event, content: Content) -> str:
@@ -91,8 +115,10 @@ def before(
     return state, None
 
 
-def after(previous: State, state: State, reply: Reply) -> Reply:
-    """At the end of the first exercise, one sentence on when to see a couples counsellor."""
+def after(previous: State, state: State, reply: Reply, event: Event | None = None) -> Reply:
+    """In help, and at the end of the first exercise, one sentence on when to see a couples counsellor."""
+    if event is not None and event.name == "help" and reply.speech:
+        return replace(reply, speech=(reply.speech[0], say("support.hint"), *reply.speech[1:]))
     done = say("done.exercise")
     if previous.finished or len(state.finished) != 1 or done not in reply.speech:
         return reply
@@ -113,8 +139,7 @@ def _route(state: State, event: Event, content: Content, route: str) -> tuple[St
     lines.append(say("safety.repeat_hint"))
     state = replace(
         state,
-        phase="home",
-        offer=None,
+        situation=Situation.SAFETY,
         offer_target=None,
         safety_route=route,
         safety_offer=None,
@@ -155,9 +180,9 @@ def _answer_card(state: State, event: Event, content: Content, send: bool) -> tu
 
 # -- distress ----------------------------------------------------------------------------
 def _distress(state: State, context: str) -> tuple[State, Reply]:
-    if state.phase in ("offer", "complete"):
+    if state.situation in QUESTIONS:
         # No yes/no question about an exercise stays open after distress.
-        state = replace(state, phase="home", offer=None, offer_target=None)
+        state = replace(state, situation=Situation.HOME, offer_target=None)
     state = replace(state, safety_offer="breath")
     return state, Reply(
         speech=(say("distress.open"), say("distress.ask")), reprompt=(say("distress.reprompt"),)
@@ -186,7 +211,7 @@ def _fallback(state: State, context: str) -> tuple[State, Reply]:
 
 def _neutral(state: State, context: str) -> str:
     """Where they are, as the fallback and the cues after distress name it."""
-    if state.phase == "home" and context in ("offer", "confirm", "complete"):
+    if state.situation == Situation.HOME and context in ("offer", "confirm", "complete"):
         return "home"
     if state.safety_offer == "breath":
         return "breath"

@@ -12,9 +12,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from trust_renewal.conversation.reply import Line
+from trust_renewal.conversation.situation import Situation, from_legacy
 
 SCHEMA_VERSION = 1
-PHASES = ("home", "offer", "exercise", "checkin", "complete")
 SAFETY_ROUTES = (None, "self_harm", "abuse", "danger")
 SAFETY_OFFERS = (None, "card", "breath")
 log = logging.getLogger(__name__)
@@ -45,10 +45,17 @@ class State:
     # Device time zones, so a session start rarely asks Alexa's Settings API:
     # (hashed device ID, IANA zone, UTC date fetched); kept small by handlers.time_zones.
     zones: tuple[tuple[str, str, str], ...] = ()
+    # Turns (issue 10): who opens the current turn-taking exercise (partner index),
+    # whether the turn at the position was finished before the session closed,
+    # one person using the skill alone, and whether unnamed partners were told who
+    # "partner one" is.
+    first_speaker: int = 0
+    turn_over: bool = False
+    solo: bool = False
+    told_partner_one: bool = False
     # -- this session only -------------------------------------------------------
-    phase: str = "home"
-    offer: str | None = None  # what "yes" does now
-    offer_target: str | None = None  # the exercise or step an offer is about
+    situation: Situation = Situation.HOME
+    offer_target: str | None = None  # the exercise an offer is about (or a name to place)
     last: tuple[Line, ...] = ()  # what was said last, for "repeat"
     last_reprompt: tuple[Line, ...] = ()
     # Safety (conversation/safety.py): the route given this session ("self_harm",
@@ -72,8 +79,7 @@ class State:
     def to_session(self) -> dict[str, Any]:
         data = self.to_persisted()
         data.update(
-            phase=self.phase,
-            offer=self.offer,
+            situation=str(self.situation),
             offer_target=self.offer_target,
             last=[line.to_json() for line in self.last],
             last_reprompt=[line.to_json() for line in self.last_reprompt],
@@ -104,6 +110,11 @@ class State:
             except (TypeError, ValueError, KeyError, IndexError) as exc:
                 if strict:
                     raise InvalidState(f"field {f.name!r} is not valid") from exc
+        if "situation" not in raw:  # an older session spoke of phase and offer
+            values["situation"] = from_legacy(raw.get("phase"), raw.get("offer"))
+        if "first_speaker" not in raw:
+            # Records from before the first speaker was stored alternated by count.
+            values["first_speaker"] = len(values.get("finished", ())) % 2
         if raw.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
             log.info(
                 "state upgraded",
@@ -124,7 +135,6 @@ MAX_ITEMS = 500
 MAX_NUMBER = 10**9
 MAX_LINES = 24
 TURN_STAGES = 4
-OFFERS = frozenset({None, "begin", "resume", "start_over", "delete_data", "checkin"})
 
 
 def _text(value: Any) -> str:
@@ -164,10 +174,10 @@ def field_value(name: str, default: Any, value: Any) -> Any:
                 raise ValueError("a partner index is 0 or 1")
             people.append((_text(person), index))
         return tuple(people)
-    if name == "phase" and value not in PHASES:
-        raise ValueError("unknown phase")
-    if name == "offer" and value not in OFFERS:
-        raise ValueError("unknown offer")
+    if name == "situation":
+        return Situation(value)
+    if name == "first_speaker" and value not in (0, 1):
+        raise ValueError("a partner index is 0 or 1")
     if name == "turn" and value not in range(TURN_STAGES):
         raise ValueError("a turn stage is 0 to 3")
     if name == "safety_route" and value not in SAFETY_ROUTES:
@@ -204,7 +214,7 @@ SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told")
 PERSISTED = frozenset(
     f.name
     for f in fields(State)
-    if f.name not in ("phase", "offer", "offer_target", "last", "last_reprompt", *SAFETY_SESSION)
+    if f.name not in ("situation", "offer_target", "last", "last_reprompt", *SAFETY_SESSION)
 )
 
 
@@ -218,7 +228,7 @@ PERSISTED = frozenset(
 # field added to State later just works.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     # The place: the one most recently moved on purpose by a session that knew where it was.
-    "place": ("exercise_id", "prompt", "turn", "started", "quick"),
+    "place": ("exercise_id", "prompt", "turn", "started", "quick", "turn_over", "first_speaker"),
     "today": ("today_date", "today_exercise"),
 }
 

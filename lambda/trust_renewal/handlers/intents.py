@@ -90,6 +90,29 @@ class StopRemindersHandler(IntentHandler):
     event_name = "stop_reminders"
 
 
+class MoreTimeHandler(IntentHandler):
+    intent_names = ("MoreTimeIntent",)
+    event_name = "more_time"
+
+
+class TakeBreakHandler(IntentHandler):
+    intent_names = ("TakeBreakIntent",)
+    event_name = "take_break"
+
+
+class WhoseTurnHandler(IntentHandler):
+    intent_names = ("WhoseTurnIntent",)
+    event_name = "whose_turn"
+
+
+class FirstSpeakerHandler(IntentHandler):
+    intent_names = ("FirstSpeakerIntent",)
+    event_name = "first_speaker"
+
+
+class JustMeHandler(IntentHandler):
+    intent_names = ("JustMeIntent",)
+    event_name = "solo"
 class BackgroundSoundsOffHandler(IntentHandler):
     intent_names = ("BackgroundSoundsOffIntent",)
     event_name = "background_off"

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from ask_sdk_model.ui import SsmlOutputSpeech
 
 from trust_renewal.content import Content
 from trust_renewal.conversation import State
@@ -46,6 +47,7 @@ from trust_renewal.storage.base import (
 )
 
 log = logging.getLogger(__name__)
+APLA_DOCUMENT = "Alexa.Presentation.APLA.RenderDocument"
 # Session attribute keys.
 S_STATE, S_SYNC, S_TZ = "state", "sync", "tz"
 # Every session attribute this skill writes: anything else that comes back was not
@@ -344,18 +346,18 @@ def _adopt(state: State, record: Record) -> tuple[State, Sync]:
 
 
 def _apologise(handler_input: HandlerInput, response: Response) -> None:
-    speech = getattr(response, "output_speech", None)
-    if speech is None or not getattr(speech, "ssml", None):
-        return
     key = "storage.save_failed_bye" if response.should_end_session else "storage.save_failed"
     apology = speech_ssml((say(key),), content_for(handler_input))
-    speech.ssml = speech.ssml.replace("<speak>", f"<speak>{apology} ", 1)
+    speech = getattr(response, "output_speech", None)
+    if speech is not None and getattr(speech, "ssml", None):
+        speech.ssml = speech.ssml.replace("<speak>", f"<speak>{apology} ", 1)
+    elif any(getattr(d, "object_type", None) == APLA_DOCUMENT for d in response.directives or ()):
+        # The reply is in an APL for Audio document; Alexa says outputSpeech before it.
+        response.output_speech = SsmlOutputSpeech(ssml=f"<speak>{apology}</speak>")
 
 
 def _tell_deleted(handler_input: HandlerInput, response: Response) -> None:
     """The couple deleted their data from another device while this session was open."""
-    from ask_sdk_model.ui import SsmlOutputSpeech
-
     if getattr(handler_input.request_envelope.request, "object_type", None) == "SessionEndedRequest":
         return  # nothing may be said; nothing was saved
     ssml = speech_ssml((say("storage.deleted_elsewhere"),), content_for(handler_input))

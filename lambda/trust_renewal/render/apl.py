@@ -18,12 +18,15 @@ from trust_renewal.content.model import Content, Exercise
 from trust_renewal.conversation.exercise import first_speaker, partner_labels
 from trust_renewal.conversation.program import current_exercise, prompt_index
 from trust_renewal.conversation.reply import Line, Reply, say
+from trust_renewal.conversation.situation import IN_EXERCISE, Situation
 from trust_renewal.conversation.state import State
 from trust_renewal.render.reply import line_text
 
 APL_INTERFACE = "Alexa.Presentation.APL"
 DOCUMENT_TOKEN = "trustRenewalScreen"
 DATASOURCE = "payload"
+
+OFFERS = (Situation.OFFER_BEGIN, Situation.OFFER_RESUME)
 
 
 @lru_cache(maxsize=2)
@@ -93,9 +96,9 @@ def _turn_label(state: State, exercise: Exercise, content: Content) -> str:
 
 def _subject(state: State, content: Content) -> Exercise | None:
     """The exercise the screen is about: the one running, offered or next."""
-    if state.phase == "offer" and state.offer_target in content.exercises_by_id:
+    if state.situation in OFFERS and state.offer_target in content.exercises_by_id:
         return content.exercise(state.offer_target or "")
-    if state.phase in ("complete", "checkin"):
+    if state.situation in (Situation.COMPLETE, Situation.CHECKIN):
         return None
     return current_exercise(state, content)
 
@@ -116,9 +119,9 @@ def screen_data(reply: Reply, state: State, content: Content) -> dict[str, Any]:
     """The ``payload`` datasource: everything the document shows, as plain text and numbers."""
     done = len(set(state.finished) & set(content.exercises_by_id))
     total = len(content.path)
-    in_exercise = state.phase == "exercise" and state.exercise_id in content.exercises_by_id
+    in_exercise = state.situation in IN_EXERCISE and state.exercise_id in content.exercises_by_id
     exercise = _subject(state, content)
-    offering = state.phase == "offer" and state.offer in ("begin", "resume")
+    offering = state.situation in OFFERS
     screen: dict[str, Any] = {
         "heading": "",
         "title": _text(content, "screen.skill_name"),

@@ -86,8 +86,8 @@ class Part:
     def data(self) -> dict[str, Any]:
         if self.kind == "speech":
             return {"kind": "speech", "ssml": f"<speak>{self.ssml}</speak>", "text": self.text}
-        if self.kind == "silence":
-            return {"kind": "silence", "ms": self.ms}
+        if self.kind == "silence":  # a quiet turn also names who speaks (for the chat's text)
+            return {"kind": "silence", "ms": self.ms, **({"who": self.text} if self.text else {})}
         return {"kind": "sound", "source": self.source}
 
     @property
@@ -159,7 +159,10 @@ def _join(pieces: list[str]) -> str:
 def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | None) -> None:
     """Add one line's parts: speech, silences and chimes in the order they are heard."""
     if is_quiet(line):
-        builder.add(Part("silence", ms=_quiet_seconds(line) * 1000))
+        who = line.kwargs.get("who", "")
+        if who.startswith("@"):  # a neutral label ("partner one") from the phrase book
+            who = line_text(Line(f"phrase:label.{who[1:]}"), content)
+        builder.add(Part("silence", ms=_quiet_seconds(line) * 1000, text=who))
         builder.add(_chime())  # the end cue, as the SSML quiet turn has it
         return
     if line.key.startswith("person:"):
@@ -319,6 +322,8 @@ def guide_text(directive: dict[str, Any]) -> str:
                 out.append(part.get("text", ""))
             elif part.get("kind") == "silence":
                 seconds = f"{part.get('ms', 0) / 1000:g} s"
+                if part.get("who"):  # a quiet turn: who speaks, and that Alexa is not listening
+                    seconds += f", while {part['who']} speaks; the microphone is closed"
                 out.append(f"({label} underneath, {seconds})" if bedded else f"(pause {seconds})")
             else:
                 out.append("(soft chime)")

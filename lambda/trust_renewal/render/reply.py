@@ -7,7 +7,7 @@ from xml.sax.saxutils import quoteattr
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
-from trust_renewal.render.markup import to_plain, to_ssml
+from trust_renewal.render.markup import CHIME_URL, pause_ssml, to_plain, to_ssml
 from trust_renewal.render.pace import pace_of
 
 _DEFAULT_LABELS = {
@@ -59,12 +59,20 @@ def _source(line: Line, content: Content) -> str:
     raise KeyError(f"unknown line key {line.key!r}")
 
 
+def quiet_text(line: Line, content: Content) -> str:
+    """The chat's view of a quiet: how long, who speaks, and that the microphone is closed."""
+    seconds = int(line.kwargs.get("seconds", "0") or 0)
+    length = f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+    who = _params(Line("x", (("who", line.kwargs.get("who", "")),)), content)["who"]
+    while_ = f" while {who} speaks" if who else ""
+    return f"(quiet for {length}{while_}; the microphone is closed)"
+
+
 def _params(line: Line, content: Content) -> dict[str, str]:
     params = {**_DEFAULT_LABELS, **line.kwargs}
     # "@label" values are neutral words for a partner, kept in the phrase book.
     return {
-        k: to_plain(content.phrase(f"label.{v[1:]}")) if v.startswith("@") else v
-        for k, v in params.items()
+        k: to_plain(content.phrase(f"label.{v[1:]}")) if v.startswith("@") else v for k, v in params.items()
     }
 
 
@@ -78,12 +86,20 @@ def _join(pieces: list[str]) -> str:
     return out
 
 
+def quiet_ssml(seconds: int) -> str:
+    """A timed quiet (QUIET.md): chained breaks of at most 10 s, then the soft chime."""
+    ssml = pause_ssml(max(1, seconds))
+    return ssml if CHIME_URL in ssml else ssml + f'<audio src="{CHIME_URL}"/>'
+
+
 def line_markup(line: Line, content: Content) -> tuple[str, dict[str, str]]:
     """The markup a line refers to and the parameters it is filled with (for other renderers)."""
     return _source(line, content), _params(line, content)
 
 
 def line_ssml(line: Line, content: Content, locale: str = "en-US") -> str:
+    if line.key == "quiet":
+        return quiet_ssml(int(line.kwargs.get("seconds", "0") or 0))
     if line.key.startswith("person:"):
         return f'<alexa:name type="first" personId={quoteattr(line.key[len("person:") :])}/>'
     pace = pace_of(line, content, locale)
@@ -91,7 +107,7 @@ def line_ssml(line: Line, content: Content, locale: str = "en-US") -> str:
 
 
 def line_text(line: Line, content: Content) -> str:
-    if line.key.startswith("person:"):
+    if line.key.startswith("person:") or line.key == "quiet":
         return ""
     return to_plain(_source(line, content), _params(line, content))
 

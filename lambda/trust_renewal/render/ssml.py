@@ -9,6 +9,8 @@ MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
 MAX_AUDIO_PER_RESPONSE = 5
 MAX_BREAK_MS = 10_000
+# A silence this long is a timed turn (QUIET.md), not a reflection pause.
+QUIET_MS = 60_000
 
 # Tags Alexa's SSML supports (https://developer.amazon.com/docs/custom-skills/speech-synthesis-markup-language-ssml-reference.html).
 ALEXA_TAGS = frozenset(
@@ -99,7 +101,9 @@ def to_text(ssml: str) -> str:
 
     def flush_pause() -> None:
         nonlocal pending_ms
-        if pending_ms >= 1500:
+        if pending_ms >= QUIET_MS:
+            parts.append(f" (quiet for {pending_ms / 60000:g} min; the microphone is closed) ")
+        elif pending_ms >= 1500:
             parts.append(f" (pause {pending_ms / 1000:g} s) ")
         elif pending_ms:
             parts.append(" ")

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import http.client
 import posixpath
+import socket
 import ssl
 import threading
+import time
 import urllib.parse
-import urllib.request
 import warnings
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -67,8 +70,16 @@ ALEXA_SKILL_EVENT_TYPES = frozenset(
 
 # Amazon's chain is a few kilobytes; anything far bigger is not it.
 MAX_CHAIN_BYTES = 64 * 1024
-FETCH_TIMEOUT_SECONDS = 5.0
+# The whole fetch (connect, headers, body) ends by then, however slowly bytes come.
+FETCH_DEADLINE_SECONDS = 2.0
 CERT_CACHE_SIZE = 32
+# A URL whose chain could not be had is not tried again for a while.
+FAILED_URL_SECONDS = 300.0
+FAILED_URL_CACHE_SIZE = 1024
+# Certificate fetches under way at once; a request that would need one more is refused.
+MAX_CONCURRENT_FETCHES = 2
+# An RSA signature is as long as the key: 2048 to 4096 bits.
+SIGNATURE_LENGTHS = frozenset({256, 384, 512})
 
 Clock = Callable[[], datetime]
 Fetch = Callable[[str], bytes]
@@ -102,21 +113,64 @@ class AbstractVerifier(ABC):
 # -- certificate fetch --------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # The URL was checked; a redirect would send us somewhere that was not.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+_tls_lock = threading.Lock()
+_tls_context: ssl.SSLContext | None = None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+def _tls() -> ssl.SSLContext:
+    # One context per process: loading the CA bundle costs ~20 ms each time.
+    global _tls_context
+    with _tls_lock:
+        if _tls_context is None:
+            _tls_context = ssl.create_default_context()
+        return _tls_context
 
 
-def fetch_certificate_chain(url: str) -> bytes:
-    """GET the PEM chain: short timeout, no redirects, refused if over MAX_CHAIN_BYTES."""
-    with _opener.open(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
-        if response.status != 200:
+def fetch_certificate_chain(url: str, deadline: float = FETCH_DEADLINE_SECONDS) -> bytes:
+    """GET the PEM chain within ``deadline`` seconds in all; no redirects; at most MAX_CHAIN_BYTES.
+
+    A socket timeout bounds each read, not the whole: a server that trickles a
+    byte a second would hold the caller for as long as it liked. Here a timer
+    shuts the socket down when the deadline passes, whatever stage the fetch is at.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname or "", parts.port, timeout=deadline, context=_tls()
+        )
+    else:  # the URL check allows only https; plain http is for a loopback test server
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=deadline)
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed: nothing left to cut
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(deadline, cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        connection.connect()
+        if expired.is_set():
+            raise TimeoutError("the certificate fetch passed its deadline")
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("GET", path, headers={"Accept": "*/*"})
+        response = connection.getresponse()
+        if response.status != 200:  # a redirect too: the URL was checked, its target was not
             raise OSError(f"HTTP {response.status}")
         data = response.read(MAX_CHAIN_BYTES + 1)
+    except Exception as exc:
+        if expired.is_set():
+            raise TimeoutError("the certificate fetch passed its deadline") from exc
+        raise
+    finally:
+        timer.cancel()
+        connection.close()
+    if expired.is_set():
+        raise TimeoutError("the certificate fetch passed its deadline")
     if len(data) > MAX_CHAIN_BYTES:
         raise OSError("certificate chain is larger than expected")
     return data
@@ -179,6 +233,17 @@ def check_cert_chain_url(url: str) -> None:
         raise VerificationException(f"the certificate URL port must be {CERT_CHAIN_URL_PORT}")
 
 
+def _decode_signature(text: str, header: str) -> bytes:
+    """The signature's bytes, if it could be an RSA signature at all; VerificationException if not."""
+    try:
+        signature = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise VerificationException(f"the {header} header is not valid base64") from exc
+    if len(signature) not in SIGNATURE_LENGTHS:
+        raise VerificationException(f"the {header} header is not an RSA signature")
+    return signature
+
+
 def _header(headers: Mapping[str, Any] | Iterable[tuple[str, Any]], name: str) -> str | None:
     # A dict, or Werkzeug's headers (not a Mapping, but with items()); matched case-insensitively.
     items = headers.items() if hasattr(headers, "items") else headers
@@ -189,6 +254,15 @@ def _header(headers: Mapping[str, Any] | Iterable[tuple[str, Any]], name: str) -
     return found if isinstance(found, str) and found.strip() else None
 
 
+class _Flight:
+    """One certificate fetch under way; requests for the same URL wait for it instead of fetching."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.chain: list[x509.Certificate] | None = None
+        self.failure: VerificationException | None = None
+
+
 class RequestVerifier(AbstractVerifier):
     """Checks the ``Signature-256`` signature of the exact body against Amazon's certificate.
 
@@ -196,6 +270,13 @@ class RequestVerifier(AbstractVerifier):
     whose signing certificate has expired is dropped and fetched again. The chain
     is re-validated on every request, so a cached chain is never trusted past
     any certificate's expiry.
+
+    Unsigned or forged requests must not be able to stall the door: the
+    signature is decoded and its length checked before anything is fetched; a
+    URL whose chain could not be had is refused at once for ``failed_url_seconds``;
+    requests for a URL being fetched wait for that one fetch; at most
+    ``max_fetches`` fetches run at once (more are refused at once); and each
+    fetch has a deadline on the whole of it.
     """
 
     def __init__(
@@ -207,15 +288,25 @@ class RequestVerifier(AbstractVerifier):
         fetch: Fetch | None = None,
         clock: Clock | None = None,
         cache_size: int = CERT_CACHE_SIZE,
+        fetch_deadline: float = FETCH_DEADLINE_SECONDS,
+        failed_url_seconds: float = FAILED_URL_SECONDS,
+        max_fetches: int = MAX_CONCURRENT_FETCHES,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url_header = signature_cert_chain_url_key
         self._signature_header = signature_key
         self._roots = tuple(trust_roots) if trust_roots is not None else None
         self._store: Store | None = None
-        self._fetch = fetch or fetch_certificate_chain
+        self._fetch = fetch or (lambda url: fetch_certificate_chain(url, fetch_deadline))
+        self._fetch_deadline = fetch_deadline
         self._clock = clock or utc_now
+        self._monotonic = monotonic
         self._cache_size = max(1, cache_size)
         self._cache: OrderedDict[str, list[x509.Certificate]] = OrderedDict()
+        self._failed: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._failed_seconds = failed_url_seconds
+        self._flights: dict[str, _Flight] = {}
+        self._fetch_slots = threading.BoundedSemaphore(max(1, max_fetches))
         self._lock = threading.Lock()
 
     # The SDK's entry point; the body arrives as text there.
@@ -241,14 +332,9 @@ class RequestVerifier(AbstractVerifier):
                 f"the request is not signed (no {self._signature_header} header)"
             )
         check_cert_chain_url(url)
-        now = self._clock()
-        chain = self._chain_for(url, now)
-        try:
-            signature = base64.b64decode(signature_text.strip(), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise VerificationException(
-                f"the {self._signature_header} header is not valid base64"
-            ) from exc
+        # Everything that costs nothing comes before the one thing that can cost time.
+        signature = _decode_signature(signature_text, self._signature_header)
+        chain = self._chain_for(url, self._clock())
         public_key = chain[0].public_key()
         if not isinstance(public_key, rsa.RSAPublicKey):
             raise VerificationException("the signing certificate does not hold an RSA key")
@@ -272,20 +358,63 @@ class RequestVerifier(AbstractVerifier):
             if chain is not None:
                 self._cache.move_to_end(url)
         if chain is None:
-            chain = self._load(url)
-        self._validate_chain(chain, now)
+            chain = self._obtain(url, now)  # validated there
+        else:
+            self._validate_chain(chain, now)
         with self._lock:
-            # Only a chain that validated is kept, so a bad fetch is retried next time.
+            # Only a chain that validated is kept.
             self._cache[url] = chain
             self._cache.move_to_end(url)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return chain
 
+    def _obtain(self, url: str, now: datetime) -> list[x509.Certificate]:
+        """The chain at ``url``, fetched once however many requests want it; failures remembered."""
+        with self._lock:
+            failed = self._failed.get(url)
+            if failed is not None and failed[0] > self._monotonic():
+                raise VerificationException(failed[1])
+            flight = self._flights.get(url)
+            leader = flight is None
+            if leader:
+                flight = self._flights[url] = _Flight()
+        assert flight is not None
+        if not leader:
+            # Someone is fetching this URL: wait for their answer, never longer than a fetch may take.
+            if not flight.done.wait(self._fetch_deadline + 0.5) or flight.chain is None:
+                raise flight.failure or VerificationException("the certificate chain could not be fetched")
+            return flight.chain
+        try:
+            if not self._fetch_slots.acquire(blocking=False):
+                # Not remembered as a failure: the URL itself may be fine.
+                flight.failure = VerificationException("too many certificate fetches at once; try again")
+                raise flight.failure
+            try:
+                chain = self._load(url)
+                self._validate_chain(chain, now)
+            finally:
+                self._fetch_slots.release()
+            flight.chain = chain
+            return chain
+        except VerificationException as exc:
+            if flight.failure is None:
+                flight.failure = exc
+                with self._lock:
+                    self._failed[url] = (self._monotonic() + self._failed_seconds, exc.reason)
+                    self._failed.move_to_end(url)
+                    while len(self._failed) > FAILED_URL_CACHE_SIZE:
+                        self._failed.popitem(last=False)
+            raise
+        finally:
+            flight.done.set()
+            with self._lock:
+                self._flights.pop(url, None)
+
     def _load(self, url: str) -> list[x509.Certificate]:
         try:
             data = self._fetch(url)
-        except Exception as exc:  # network, HTTP and size errors all mean "not fetched"
+        except Exception as exc:  # network, HTTP, size errors and the deadline all mean "not fetched"
             raise VerificationException("the certificate chain could not be fetched") from exc
         try:
             chain = x509.load_pem_x509_certificates(data)
