@@ -64,7 +64,7 @@ def _in(situation: str, module, content) -> Talk:
         talk.launch()
         if situation == "checkin":
             talk.say("AMAZON.YesIntent")
-            assert talk.builder.attributes["state"]["phase"] == "checkin"
+            assert talk.builder.attributes["state"]["situation"] == "checkin"
         return talk
     talk.launch()
     if situation == "mid_offer":
@@ -130,7 +130,7 @@ def test_pause_after_distress_keeps_the_place_for_later(lambda_module, content):
     talk.say("DistressIntent")
     talk.say("AMAZON.PauseIntent")
     assert talk.ended
-    assert "pick up" in talk_to(lambda_module, locale=LOCALE).launch().lower()
+    assert "part way through" in talk_to(lambda_module, locale=LOCALE).launch().lower()
 
 
 def test_saying_no_to_the_breath_goes_back_to_where_they_were(lambda_module, content):

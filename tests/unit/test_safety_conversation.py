@@ -69,7 +69,7 @@ def test_misses_count_up_and_reset_on_anything_understood() -> None:
 def test_distress_during_a_confirmation_never_leaves_yes_meaning_delete() -> None:
     content = _content()
     state, _ = step(State(welcomed=True), intent("delete_data"), content)
-    assert state.offer == "delete_data"
+    assert state.situation == "confirm_delete"
     state, _ = step(state, intent("distress"), content)
     state, reply = step(state, intent("yes"), content)
     assert reply.action is None and "phrase:distress.breath" in keys(reply)

@@ -32,6 +32,7 @@ from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
 from trust_renewal.conversation.situation import QUESTIONS, Situation
 from trust_renewal.conversation.state import State
+from trust_renewal.conversation.transitions import FAMILY
 
 # Which numbers each route gives, in the order they are said.
 ROUTE_NUMBERS: dict[str, tuple[str, ...]] = {
@@ -60,9 +61,6 @@ def transition_for(name: str) -> Callable[[State, Event, Content], tuple[State, 
     """The table's row for a safety intent: the same answer from any situation."""
 
     def run(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-        # The transitions module imports the table's neighbours; imported here to keep it one-way.
-        from trust_renewal.conversation.transitions import FAMILY
-
         state, reply = before(state, replace(event, name=name), content, FAMILY[state.situation])
         return state, reply or Reply()
 
@@ -101,6 +99,8 @@ def before(
         return _answer_breath(state, context, name == "yes")
     state = replace(state, safety_offer=None)
     if name == "find_support":
+        if state.situation in QUESTIONS:  # the answer is long: no yes/no question left hanging
+            state = replace(state, situation=Situation.HOME, offer_target=None)
         return state, Reply(
             speech=(say("support.more"), say(_cue_key(state, context))),
             reprompt=(say(f"fallback.reprompt.{_neutral(state, context)}"),),
@@ -118,7 +118,8 @@ def before(
 def after(previous: State, state: State, reply: Reply, event: Event | None = None) -> Reply:
     """In help, and at the end of the first exercise, one sentence on when to see a couples counsellor."""
     if event is not None and event.name == "help" and reply.speech:
-        return replace(reply, speech=(reply.speech[0], say("support.hint"), *reply.speech[1:]))
+        # Before the help itself, so the reply still ends with what can be said here.
+        return replace(reply, speech=(say("support.hint"), *reply.speech))
     done = say("done.exercise")
     if previous.finished or len(state.finished) != 1 or done not in reply.speech:
         return reply
