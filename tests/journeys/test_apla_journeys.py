@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,33 @@ def test_turning_the_background_sounds_off_is_kept_across_sessions(lambda_module
     directive = _apla(talk.last)
     assert directive["datasources"]["payload"]["guide"]["bed"]["volume"] == "10%"
     assert "turn off the background sounds" not in guide_text(directive)
+
+
+def test_a_quiet_partner_turn_through_lambda_has_the_bed_under_it(lambda_module, content):
+    """Names given, into the first turn-taking exercise: the speaker's quiet is silence over water."""
+    from trust_renewal.render.apla import sounds
+
+    talk = talk_to(lambda_module, supported_interfaces=ECHO)
+    talk.launch()
+    talk.say("SetNamesIntent", firstName="Maya", secondName="Jordan")
+    water = sounds()["beds"]["water"]["source"]
+    directive = None
+    for _ in range(12):  # through the opening reflection, then into the first turn
+        talk.say("AMAZON.NextIntent" if talk.builder.attributes.get("state", {}).get("phase") == "exercise"
+                 else "AMAZON.YesIntent")
+        found = _apla(talk.last)
+        if found and found["datasources"]["payload"]["guide"]["bed"]["source"] == water:
+            directive = found
+            break
+    assert directive is not None, "no quiet turn reached"
+    root = check_directive(directive)
+    (mixer,) = [n for n in root.walk() if n.type == "Mixer"]
+    quiet = [n.props["duration"] for n in mixer.children[0].walk() if n.type == "Silence"]
+    (who, seconds) = re.search(r"underneath, (\d+) s, while (\w+) speaks", guide_text(directive)).group(2, 1)
+    assert quiet == [int(seconds) * 1000] and int(seconds) >= 60 and who in ("Maya", "Jordan")
+    (bed,) = [c for c in mixer.children if c.type == "Audio"]
+    assert bed.props["source"] == water and [f["type"] for f in bed.filters] == ["Repeat", "Volume", "FadeIn"]
+    after = [n.type for n in root.children[-1].walk() if n.type in ("Audio", "Speech")]
+    assert after[0] == "Audio" and after[-1] == "Speech"  # the end cue, then one short question
+    assert talk.last["response"]["shouldEndSession"] is False
+    assert "outputSpeech" not in talk.last["response"] and talk.last["response"]["reprompt"]

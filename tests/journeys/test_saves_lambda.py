@@ -81,6 +81,22 @@ def test_a_failed_read_loses_no_names_token_finished_exercise_or_place(lambda_mo
     assert (record["exercise_id"], record["prompt"]) == (second.id, 1)  # not moved back
 
 
+def test_an_offer_made_while_the_read_failed_does_not_move_the_place_back(lambda_module, content):
+    first, second = content.path[0], content.path[1]
+    _seed(lambda_module, finished=[first.id], exercise_id=second.id, prompt=1, started=True)
+    faults = Faults(lambda_module)
+    faults.fail("GetItem")
+    talk = talk_to(lambda_module)
+    assert "can't reach your saved progress" in talk.launch()  # and an offer, from a guess
+    faults.clear()
+
+    talk.say("AMAZON.YesIntent")  # the read works again on this turn
+    talk.end()
+
+    record = _record(lambda_module)["attributes"]
+    assert (record["exercise_id"], record["prompt"]) == (second.id, 1)
+
+
 def test_a_first_time_couple_is_told_apart_from_a_failed_read(lambda_module, content):
     welcome = "Welcome to Trust Renewal. I'll guide"
     assert welcome in talk_to(lambda_module, user="amzn1.ask.account.NEW").launch()

@@ -1,10 +1,11 @@
 """The conversation, situation by situation: what each thing a couple says does there.
 
 Pure: ``step(State, Event)`` only, no SDK, thousands of turns a second. Each
-situation is reached the way a couple reaches it (by what they say, from a fresh
-state), and each row of a table states what one intent does there, in terms a
-couple notices: whether the session ends, whether their place moves, what kind
-of line they hear. Journeys (``tests/journeys/``) check the same wiring end to end.
+declared situation (``conversation/situation.py``) is reached the way a couple
+reaches it (by what they say, from a fresh state), and each row of a table states
+what one intent does there, in terms a couple notices: whether the session ends,
+whether their place moves, what kind of line they hear. Journeys
+(``tests/journeys/``) check the same wiring end to end.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ CONTENT = load_content("en-US")
 FIRST = CONTENT.path[0]
 TURN_EXERCISE = next(ex for ex in CONTENT.path if ex.prompts[0].turns)
 PLAIN_EXERCISE = next(
-    ex for ex in CONTENT.path if len(ex.prompts) > 1 and not any(p.turns for p in ex.prompts)
+    ex
+    for ex in CONTENT.path
+    if ex.kind == "agreement" and len(ex.prompts) > 1 and not any(p.turns for p in ex.prompts)
 )
 
 
@@ -94,17 +97,55 @@ def _checkin() -> State:
     return _say(_complete(), intent("yes"))[0]
 
 
+def _reflection() -> State:
+    return _say(State(), launch(), intent("yes"))[0]  # the program opens with a guided reflection
+
+
+def _ask_which_partner() -> State:
+    named = State(welcomed=True, names=("Maya", "Jordan"))
+    return _say(named, launch(), intent("home"), intent("set_names", slots={"firstName": "Sam"}))[0]
+
+
+def _paused() -> State:
+    return _say(_in_plain_exercise(), intent("next"), intent("pause"))[0]
+
+
+def _after_safety() -> State:
+    return _say(_in_plain_exercise(), intent("safety", country="US"))[0]
+
+
 SITUATIONS: dict[str, Callable[[], State]] = {
     "home": _home,
     "offer to begin": _offer_begin,
     "offer to resume": _offer_resume,
     "in a prompt": _in_plain_exercise,
+    "in a guided reflection": _reflection,
     "a partner's turn to speak": _speaker_turn,
     "a partner's turn to reflect": _listener_turn,
     "confirm start over": _confirm_start_over,
     "confirm delete": _confirm_delete,
+    "which partner is renamed": _ask_which_partner,
     "program complete": _complete,
     "check-in question": _checkin,
+    "paused": _paused,
+    "after the safety lines": _after_safety,
+}
+# The declared situation each builder must land in (conversation/situation.py).
+LANDS_IN = {
+    "home": Situation.HOME,
+    "offer to begin": Situation.OFFER_BEGIN,
+    "offer to resume": Situation.OFFER_RESUME,
+    "in a prompt": Situation.PROMPT,
+    "in a guided reflection": Situation.REFLECTION,
+    "a partner's turn to speak": Situation.SPEAKER_TURN,
+    "a partner's turn to reflect": Situation.LISTENER_TURN,
+    "confirm start over": Situation.CONFIRM_START_OVER,
+    "confirm delete": Situation.CONFIRM_DELETE,
+    "which partner is renamed": Situation.ASK_WHICH_PARTNER,
+    "program complete": Situation.COMPLETE,
+    "check-in question": Situation.CHECKIN,
+    "paused": Situation.PAUSED,
+    "after the safety lines": Situation.SAFETY,
 }
 
 
@@ -123,11 +164,10 @@ def situation(request: pytest.FixtureRequest) -> tuple[str, State]:
 
 
 # -- what holds in every situation ---------------------------------------------------
-def test_each_situation_is_its_own_place() -> None:
-    # The builders above are only useful if no two of them land in the same state.
-    states = {name: build() for name, build in SITUATIONS.items()}
-    same = [(a, b) for a in states for b in states if a < b and states[a] == states[b]]
-    assert same == []
+def test_every_declared_situation_is_reached_by_what_a_couple_says() -> None:
+    reached = {name: build().situation for name, build in SITUATIONS.items()}
+    assert reached == LANDS_IN
+    assert set(LANDS_IN.values()) == set(Situation), "a new situation needs a builder and its rows here"
 
 
 def _stays_in_place(where: str) -> Callable[[State, Reply], None]:
@@ -141,7 +181,7 @@ def _stays_in_place(where: str) -> Callable[[State, Reply], None]:
 def test_help_explains_without_moving_them(situation) -> None:
     _, state = situation
     after, reply = _say(state, intent("help"))
-    assert place(after) == place(state)
+    assert place(after) == place(state) and after.situation == state.situation
     assert any(k.startswith("help.") for k in phrase_keys(reply)) and reply.reprompt
     assert not reply.end_session
 
@@ -149,9 +189,11 @@ def test_help_explains_without_moving_them(situation) -> None:
 def test_a_word_not_understood_gets_a_hint_and_loses_nothing(situation) -> None:
     _, state = situation
     after, reply = _say(state, intent("fallback"))
-    assert place(after) == place(state)
-    assert any(k.startswith("fallback.") for k in phrase_keys(reply)) and reply.reprompt
-    assert not reply.end_session
+    assert place(after) == place(state) and after.situation == state.situation
+    # A hint for where they are, or the open question asked again (one question per reply).
+    asked_again = keys(reply)[-1:] == keys(Reply(speech=state.last))[-1:]
+    assert any(k.startswith("fallback.") for k in phrase_keys(reply)) or asked_again
+    assert reply.reprompt and not reply.end_session
 
 
 @pytest.mark.parametrize("word", ["stop", "cancel", "pause"])

@@ -86,7 +86,9 @@ def _wording(key: str, first: bool, index: int) -> str:
 def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> list[Line]:
     """What a turn stage says: the handoff or prompt, who speaks for how long, the quiet, one question."""
     speaker, listener = turn_people(state)
-    first_time = state.prompt == 0
+    # The full instructions at the exercise's first turn prompt; short ones after.
+    earlier = exercise.prompt_indexes(state.quick)[: state.prompt]
+    first_time = not any(exercise.prompts[i].turns for i in earlier)
     lines: list[Line] = []
     if state.turn % 2 == 0:
         if state.turn == 2:
@@ -198,7 +200,10 @@ def resume(state: State, content: Content, today: str, lead: tuple[Line, ...] = 
     point = resume_point(state, content)
     if point is None:
         return finish(state, content, today)
-    return speak_position(point, content, lead)
+    state, reply = speak_position(point, content, lead)
+    # A new session starts at a speaker's prompt: no "thank you both, let's switch" from before.
+    speech = tuple(line for line in reply.speech if not line.key.startswith("phrase:handoff."))
+    return state, replace(reply, speech=speech)
 
 
 def advance(state: State, content: Content, today: str) -> tuple[State, Reply]:

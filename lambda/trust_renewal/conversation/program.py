@@ -61,8 +61,9 @@ def at_position(state: State, exercise: Exercise | None) -> State:
 
 def todays_exercise(state: State, content: Content, today: str) -> tuple[State, Exercise | None]:
     """Today's exercise: fixed for the local day once chosen, moving on only once finished."""
-    if state.today_date == today and state.today_exercise in content.exercises_by_id:
-        return state, content.exercise(state.today_exercise)
+    fixed = content.exercises_by_id.get(state.today_exercise or "")
+    if state.today_date == today and fixed is not None and fits(state, fixed):
+        return state, fixed
     exercise = current_exercise(state, content)
     if exercise is not None and (exercise.id in state.finished or not fits(state, exercise)):
         exercise = next_unfinished(state, content, after=exercise.id)

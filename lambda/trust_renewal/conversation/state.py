@@ -55,7 +55,8 @@ class State:
     told_partner_one: bool = False
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
-    offer_target: str | None = None  # the exercise an offer is about (or a name to place)
+    offer_target: str | None = None  # the exercise an offer is about
+    pending_name: str | None = None  # "call me Sam" with two names set: the name to place
     last: tuple[Line, ...] = ()  # what was said last, for "repeat"
     last_reprompt: tuple[Line, ...] = ()
     # Safety (conversation/safety.py): the route given this session ("self_harm",
@@ -80,6 +81,7 @@ class State:
         data = self.to_persisted()
         data.update(
             situation=str(self.situation),
+            pending_name=self.pending_name,
             offer_target=self.offer_target,
             last=[line.to_json() for line in self.last],
             last_reprompt=[line.to_json() for line in self.last_reprompt],
@@ -214,7 +216,8 @@ SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told")
 PERSISTED = frozenset(
     f.name
     for f in fields(State)
-    if f.name not in ("situation", "offer_target", "last", "last_reprompt", *SAFETY_SESSION)
+    if f.name
+    not in ("situation", "offer_target", "pending_name", "last", "last_reprompt", *SAFETY_SESSION)
 )
 
 
@@ -253,6 +256,7 @@ def set_changes(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base:
     Nobody loses an exercise another device finished; a stale session cannot
     bring back exercises a start-over cleared, because it only adds its own.
     """
+
     def key(item: Any) -> Any:  # items may be lists (the zones' triples): compare them as tuples
         return tuple(item) if isinstance(item, list) else item
 

@@ -533,13 +533,13 @@ def _clean_name(raw: str | None) -> str:
 
 def _which_partner(state: State) -> Line:
     first, second = (*state.names, "", "")[:2]
-    return say("names.which", name=state.offer_target or "", first=first, second=second)
+    return say("names.which", name=state.pending_name or "", first=first, second=second)
 
 
 def _after_names(state: State, event: Event, content: Content, line: Line) -> tuple[State, Reply]:
     """Back to where they were once a name is settled."""
     if state.situation == S.ASK_WHICH_PARTNER:
-        state = replace(state, offer_target=None)
+        state = replace(state, pending_name=None)
         if mid_exercise(state, content):
             return offer_resume(state, event, content, (line,))
         state = replace(state, situation=S.HOME)
@@ -564,7 +564,7 @@ def set_names(state: State, event: Event, content: Content) -> tuple[State, Repl
             names[people[event.person_id]] = name  # the recognised voice says whose name it is
         else:
             # "Call me Sam" with two names set: ask which partner, never drop a name.
-            state = replace(state, situation=S.ASK_WHICH_PARTNER, offer_target=name)
+            state = replace(state, situation=S.ASK_WHICH_PARTNER, offer_target=None, pending_name=name)
             return state, Reply(speech=(_which_partner(state),), reprompt=reprompt(state))
     else:
         names = [given[0], *names[1:2]] if not state.solo else [given[0]]
@@ -582,7 +582,7 @@ def set_names(state: State, event: Event, content: Content) -> tuple[State, Repl
 def place_name(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """The answer to "which of you is Sam?": the partner's current name."""
     heard = [_clean_name(event.slots.get(k)) for k in ("firstName", "secondName")]
-    pending = state.offer_target or ""
+    pending = state.pending_name or ""
     match = next((n for n in heard if n in state.names), None)
     if match is None or not pending:
         return state, Reply(speech=(_which_partner(state),), reprompt=reprompt(state))

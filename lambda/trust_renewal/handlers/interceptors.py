@@ -10,7 +10,7 @@ couple over the real one).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from trust_renewal.content import Content
 from trust_renewal.conversation import State
 from trust_renewal.conversation.program import run_length
 from trust_renewal.conversation.reply import say
+from trust_renewal.conversation.situation import Situation
 from trust_renewal.conversation.state import (
     FIELD_GROUPS,
     UNITS,
@@ -196,18 +197,18 @@ def fits_content(state: State, content: Content) -> bool:
 
 def _session_state(session: dict[str, Any], content: Content) -> tuple[State, Sync] | None:
     """The state and sync carried in the session; None when there are none. InvalidState if tampered."""
-    if S_STATE not in session and S_SYNC not in session:
-        return None
-    state = State.from_dict(session.get(S_STATE), strict=True)
-    sync = Sync.from_json(session.get(S_SYNC))
-    if not fits_content(state, content):
-        raise InvalidState("the state names what the content does not have")
     zone = session.get(S_TZ)
     if zone is not None:
         try:
             ZoneInfo(zone if isinstance(zone, str) and len(zone) < 64 else "")
         except (ValueError, KeyError, OSError) as exc:
             raise InvalidState("the time zone is not one this runtime knows") from exc
+    if S_STATE not in session and S_SYNC not in session:
+        return None
+    state = State.from_dict(session.get(S_STATE), strict=True)
+    sync = Sync.from_json(session.get(S_SYNC))
+    if not fits_content(state, content):
+        raise InvalidState("the state names what the content does not have")
     return state, sync
 
 
@@ -283,6 +284,10 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         fresh.mine = stamps
         fresh.clock = max(fresh.clock, sync.clock)
         merged = State.from_dict({**state.to_session(), **State().to_persisted(), **values})
+        place = FIELD_GROUPS["place"]
+        if any(getattr(merged, n) != getattr(state, n) for n in place):
+            # What was offered was offered from the guess: "yes" must not take them back there.
+            merged = replace(merged, situation=Situation.HOME, offer_target=None)
         return merged, fresh
 
 
