@@ -103,8 +103,8 @@ FAMILY = {
 # What safety answers may end with in any situation (conversation/safety.py): the
 # numbers and how to hear them again, the breath offered after distress, the
 # neutral fallback cues and the offer of help after two misses.
-SAFETY_ENDINGS = ("safety.", "distress.", "fallback.reprompt.", "fallback.offer_help", "fallback.safety",
-                  "fallback.breath")  # fmt: skip
+SAFETY_ENDINGS = ("safety.", "help.safety", "distress.", "fallback.reprompt.", "fallback.offer_help",
+                  "fallback.safety", "fallback.breath")  # fmt: skip
 
 
 def _fits(last_key: str, situation: Situation) -> bool:

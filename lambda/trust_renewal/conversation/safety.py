@@ -109,7 +109,7 @@ def before(
         if name == "repeat":
             return state, _numbers_again(state, event, content)
         if name == "help":
-            return state, _after_route(say("safety.help"))
+            return state, _after_route(say("help.safety"))
         if name not in _STILL_ALLOWED:
             return state, _after_route(say("safety.no_exercise"))
     return state, None
