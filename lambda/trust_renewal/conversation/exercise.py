@@ -115,8 +115,13 @@ def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> 
             )
         )
     talking = speaker if state.turn % 2 == 0 else listener
-    lines += [quiet_line(minutes * 60, talking), say("turn.finished")]
+    lines += [quiet_line(minutes * 60, talking), finished_question(state)]
     return lines
+
+
+def finished_question(state: State, extra: int = 0) -> Line:
+    """The one short question after the chime, in rotation so it is not the same line every turn."""
+    return say(f"turn.finished.{(2 * state.prompt + state.turn + extra) % SHORT_WORDINGS + 1}")
 
 
 def speak_position(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
@@ -150,7 +155,7 @@ def more_time(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tu
         *lead,
         say("turn.more_time", speaker=talking, duration=_duration(minutes)),
         quiet_line(minutes * 60, talking),
-        say("turn.finished"),
+        finished_question(state, extra=1),
     )
     return state, Reply(speech=lines, reprompt=(say("reprompt.turn"),))
 

@@ -54,11 +54,9 @@ HOLD_SECONDS = 60  # "wait" outside a turn: a minute of quiet, then the cue agai
 
 # -- small helpers ------------------------------------------------------------------
 def mid_exercise(state: State, content: Content) -> bool:
-    return (
-        state.started
-        and state.exercise_id in content.exercises_by_id
-        and state.exercise_id not in state.finished
-    )
+    """Part way through an exercise that suits who is here (someone alone is not offered a turn)."""
+    here = content.exercises_by_id.get(state.exercise_id or "")
+    return state.started and here is not None and here.id not in state.finished and fits(state, here)
 
 
 def cue(state: State) -> tuple[Line, ...]:
