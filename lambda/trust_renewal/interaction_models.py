@@ -108,6 +108,24 @@ def topic_phrase(text: str) -> str:
     return " ".join(text.split())
 
 
+_ALTERNATION = re.compile(r"\(([^()]*)\)")
+
+
+def expand_sample(sample: str) -> list[str]:
+    """Every sample a source line stands for: ``(a|b)`` picks one of its words or phrases.
+
+    The source writes one line where people vary a word ("my (husband|wife) hit me");
+    Alexa's model gets each variant as its own sample. An empty choice drops the group.
+    """
+    found = _ALTERNATION.search(sample)
+    if not found:
+        return [" ".join(sample.split())]
+    out: list[str] = []
+    for choice in found.group(1).split("|"):
+        out.extend(expand_sample(sample[: found.start()] + choice + sample[found.end() :]))
+    return out
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     out = []
@@ -151,7 +169,9 @@ def build_model(
         if intent.get("slots"):
             built["slots"] = [{"name": s["name"], "type": s["type"]} for s in intent["slots"]]
         samples = [*intent.get("samples", []), *extra.get(intent["name"], [])]
-        built["samples"] = _unique(respell(s, spelling) for s in samples)
+        built["samples"] = _unique(
+            respell(variant, spelling) for s in samples for variant in expand_sample(s)
+        )
         intents.append(built)
     # Built-ins understand the usual phrasings already; their samples here add the
     # ways couples say them in this skill ("we're ready for the next part").

@@ -66,6 +66,16 @@ def _folder(tmp_path: Path, steps: list[dict[str, Any]], **files: Any) -> Path:
                     "say": "Call nine one one.",
                     "card": "Call 911.",
                     "source": "https://www.911.gov/",
+                    "numbers": {
+                        role: {
+                            "number": "911",
+                            "label": "Emergency",
+                            "call": "Call [digits 911].",
+                            "source": "https://www.911.gov/",
+                            "checked": "test",
+                        }
+                        for role in ("emergency", "crisis", "abuse")
+                    },
                 }
             }
         },

@@ -8,6 +8,7 @@ import pytest
 
 from trust_renewal.content import load_content
 from trust_renewal.content.model import CheckIn
+from trust_renewal.render.markup import to_ssml
 
 CONTENT = load_content("en-US")
 # The numbers each card must show, as checked against the sources in safety.json.
@@ -19,13 +20,7 @@ NUMBERS = {
     "IN": ["112", "14416", "181"],
 }
 
-EMERGENCY_WORDS = {
-    "US": "call nine one one",
-    "GB": "call nine nine nine",
-    "CA": "call nine one one",
-    "AU": "call triple zero",
-    "IN": "call one one two",
-}
+EMERGENCY = {"US": "911", "GB": "999", "CA": "911", "AU": "000", "IN": "112"}
 
 
 @pytest.mark.parametrize("country", NUMBERS)
@@ -40,11 +35,15 @@ def test_each_country_has_its_crisis_line_with_official_sources(country: str) ->
 
 
 @pytest.mark.parametrize("country", NUMBERS)
-def test_spoken_numbers_are_spelled_out_so_alexa_reads_them_digit_by_digit(country: str) -> None:
-    # Alexa reads "988" as "nine hundred eighty-eight": speech carries words only.
-    say = CONTENT.crisis_lines[country].say
-    assert not re.search(r"\d", re.sub(r"\[pause [\d.]+\]", "", say)), say
-    assert EMERGENCY_WORDS[country] in say
+def test_spoken_numbers_are_read_digit_by_digit_slowly(country: str) -> None:
+    # Alexa reads "988" as "nine hundred eighty-eight" unless told to read digits.
+    line = CONTENT.crisis_lines[country]
+    for text in (line.say, *(n.call for n in line.numbers.values())):
+        bare = re.sub(r"\[(?:pause [\d.]+|digits [\d -]+)\]", "", text)
+        assert not re.search(r"\d", bare), text
+    ssml = to_ssml(line.numbers["emergency"].call)
+    assert f'<say-as interpret-as="digits">{EMERGENCY[country]}</say-as>' in ssml
+    assert '<prosody rate="slow">' in ssml
 
 
 def test_there_is_a_different_check_in_question_for_every_day_of_two_months() -> None:

@@ -83,11 +83,17 @@ def test_a_one_shot_request_names_todays_exercise(monkeypatch, capsys, tmp_path,
     assert content.path[0].title in reply_to(lines, typed)
 
 
-def test_saying_you_are_unsafe_gives_the_crisis_line_and_ends(monkeypatch, capsys, tmp_path, content) -> None:
+def test_saying_you_are_unsafe_gives_every_line_and_stays_to_repeat_them(
+    monkeypatch, capsys, tmp_path, content
+) -> None:
     typed = "tell trust renewal I don't feel safe"
-    _, lines = chat(monkeypatch, capsys, tmp_path / "p.sqlite3", typed + "\n")
-    assert said(content.crisis_lines["US"].say) in reply_to(lines, typed)
-    assert lines[-1] == "(session ended)"
+    _, lines = chat(monkeypatch, capsys, tmp_path / "p.sqlite3", typed + "\nrepeat\n")
+    numbers = content.crisis_lines["US"].numbers
+    for role in ("emergency", "crisis", "abuse"):
+        assert said(numbers[role].call) in reply_to(lines, typed)
+    again = reply_to(lines, "repeat")
+    assert all(numbers[role].number.replace("-", " ") in again for role in numbers)
+    assert "(session ended)" not in lines
 
 
 def test_quit_leaves_and_reads_no_further(monkeypatch, capsys, tmp_path) -> None:
@@ -119,7 +125,8 @@ def test_the_locale_changes_the_crisis_line(monkeypatch, capsys, tmp_path, conte
     _, lines = chat(
         monkeypatch, capsys, tmp_path / "p.sqlite3", typed + "\n", "--locale", "en-GB"
     )
-    assert said(load_content("en-GB").crisis_lines["GB"].say) in reply_to(lines, typed)
+    gb = load_content("en-GB").crisis_lines["GB"].numbers
+    assert all(said(number.call) in reply_to(lines, typed) for number in gb.values())
 
 
 def test_an_unusable_progress_file_is_explained_not_a_traceback(

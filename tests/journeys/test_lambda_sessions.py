@@ -120,12 +120,13 @@ def test_safety_mid_exercise_gives_the_countrys_line_and_keeps_the_place(lambda_
     talk.say("AMAZON.YesIntent")
     talk.say("AMAZON.NextIntent")
     text = talk.say("SafetyIntent")
-    assert talk.ended and "safety comes first" in text
+    assert not talk.ended and "safety comes first" in text
     gb = content.crisis_lines["GB"]
     from trust_renewal.render.markup import to_plain
 
-    assert to_plain(gb.say)[:40] in text
-    assert talk.card and talk.card["title"]
+    assert all(to_plain(number.call).replace("-", " ") in text for number in gb.numbers.values())
+    assert not talk.card  # nothing goes to the shared Alexa app unless asked
+    talk.say("AMAZON.StopIntent")
     assert "part 2" in talk_to(lambda_module, locale="en-GB").launch()
 
 

@@ -113,7 +113,7 @@ def test_every_state_answers_help_stop_cancel_fallback_and_safety(content, phase
         assert reply.end_session and spoken(reply, content)
         assert after.exercise_id == state.exercise_id and after.prompt == state.prompt
     after, reply = step(state, intent("safety", country="GB"), content)
-    assert reply.end_session and "crisis:GB" in keys(reply)
+    assert not reply.end_session and "safety_call:GB:abuse" in keys(reply)
     assert after.finished == state.finished and after.exercise_id == state.exercise_id
 
 

@@ -216,8 +216,11 @@ def test_stopping_ends_the_session_and_keeps_their_place(situation, word) -> Non
 def test_not_feeling_safe_stops_everything_for_their_countrys_line(situation, country) -> None:
     _, state = situation
     after, reply = _say(state, intent("safety", country=country))
-    assert f"crisis:{country}" in keys(reply)
-    assert reply.end_session
+    for role in ("emergency", "crisis", "abuse"):
+        assert f"safety_call:{country}:{role}" in keys(reply)
+    # The session stays open so "repeat" can give the numbers again (conversation/safety.py).
+    assert not reply.end_session and reply.reprompt and reply.card is None
+    assert after.safety_route == "danger"
     assert place(after) == place(state)
 
 

@@ -104,10 +104,18 @@ FAMILY = {
 }  # fmt: skip
 
 
+# What safety answers may end with in any situation (conversation/safety.py): the
+# numbers and how to hear them again, the breath offered after distress, the
+# neutral fallback cues and the offer of help after two misses.
+SAFETY_ENDINGS = ("safety.", "help.safety", "distress.", "fallback.reprompt.", "fallback.offer_help",
+                  "fallback.safety", "fallback.breath")  # fmt: skip
+
+
 def _fits(last_key: str, situation: Situation) -> bool:
     key = last_key.removeprefix("phrase:").removeprefix("solo.")
     family = FAMILY[situation]
-    allowed = (f"help.{family}", f"fallback.{family}", f"cue.{family}", "names.ask", *ENDINGS[situation])
+    allowed = (f"help.{family}", f"fallback.{family}", f"cue.{family}", "names.ask", *ENDINGS[situation],
+               *SAFETY_ENDINGS)  # fmt: skip
     return any(key == a or (a.endswith(".") and key.startswith(a)) for a in allowed)
 
 

@@ -226,18 +226,28 @@ def test_reminder_at_a_part_of_the_day(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed",
+    ("typed", "intent"),
     [
-        "I don't feel safe",
-        "Alexa, my partner hurts me.",
-        "I'm scared of my partner",
-        "i am not safe at home",
-        "he hits me",
-        "I'm in danger",
+        ("I don't feel safe", "SafetyIntent"),
+        ("i am not safe at home", "SafetyIntent"),
+        ("I'm in danger", "SafetyIntent"),
+        ("Alexa, my partner hurts me.", "AbuseIntent"),
+        ("I'm scared of my partner", "AbuseIntent"),
+        ("he hits me", "AbuseIntent"),
+        ("last night my husband hit me again", "AbuseIntent"),
+        ("honestly I just want to die", "SelfHarmIntent"),
+        ("I feel so awful right now", "DistressIntent"),
     ],
 )
-def test_saying_you_are_not_safe_is_heard_as_safety(matcher: Matcher, typed: str) -> None:
-    assert matcher.match(typed).intent == "SafetyIntent"
+def test_saying_you_are_not_safe_is_heard_as_safety(matcher: Matcher, typed: str, intent: str) -> None:
+    assert matcher.match(typed).intent == intent
+
+
+@pytest.mark.parametrize(
+    "typed", ["I feel terrible about what I did", "I hurt him when I lied", "that hurt"]
+)
+def test_ordinary_words_about_hurt_are_not_heard_as_safety(matcher: Matcher, typed: str) -> None:
+    assert matcher.match(typed).intent == "AMAZON.FallbackIntent"
 
 
 @pytest.mark.parametrize("typed", ["help", "help me", "what can I say"])

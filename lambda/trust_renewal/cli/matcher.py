@@ -18,6 +18,34 @@ from trust_renewal.config import LOCAL_SKILL_ID
 
 FALLBACK = "AMAZON.FallbackIntent"
 
+# Safety is heard in people's own words, inside longer sentences too: a sample of
+# these intents anywhere in what was said wins over everything else ("last night
+# my husband hit me again"). Listed in the order they win a tie.
+HEARD_WITHIN = ("SelfHarmIntent", "AbuseIntent", "SafetyIntent")
+# Distress must be the whole sentence, give or take small words ("honestly I
+# feel awful right now"), so "I feel terrible about what I did" stays ordinary.
+HEARD_WHOLE = ("DistressIntent",)
+# Spoken forms Alexa may hand over either way; compared in one form.
+_CONTRACTIONS = (
+    ("i am", "i'm"), ("do not", "don't"), ("does not", "doesn't"), ("did not", "didn't"),
+    ("is not", "isn't"), ("are not", "aren't"), ("cannot", "can't"), ("can not", "can't"),
+    ("will not", "won't"), ("would not", "wouldn't"), ("he is", "he's"), ("she is", "she's"),
+    ("they are", "they're"), ("we are", "we're"), ("it is", "it's"), ("i have", "i've"),
+    ("i will", "i'll"), ("he will", "he'll"), ("she will", "she'll"), ("they will", "they'll"),
+    ("there is", "there's"), ("what is", "what's"), ("that is", "that's"), ("i would", "i'd"),
+    ("wanna", "want to"), ("gonna", "going to"), ("okay", "ok"),
+)  # fmt: skip
+# Small words that change nothing about what is meant, dropped before comparing.
+_FILLER_WORDS = frozenset(
+    {"so", "really", "just", "honestly", "actually", "literally", "truly", "even", "um", "uh",
+     "please", "alexa", "oh", "god", "seriously", "totally", "completely"}
+)  # fmt: skip
+_OPENINGS = ("i think", "i mean", "to be honest", "sorry", "well", "ok", "you know")
+_ENDINGS = (
+    "right now", "today", "tonight", "at the moment", "anymore", "any more", "at all", "again",
+    "i think", "to be honest", "you know",
+)  # fmt: skip
+
 _UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -136,6 +164,29 @@ def time_value(words: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
+def canonical(text: str) -> str:
+    """A normalised utterance in one spoken form: contractions joined, small words dropped."""
+    words = f" {normalise(text)} "
+    for long, short in _CONTRACTIONS:
+        words = words.replace(f" {long} ", f" {short} ")
+    words = words.replace("'", "")
+    return " ".join(w for w in words.split() if w not in _FILLER_WORDS)
+
+
+def _trim_edges(words: str) -> str:
+    """Drop small openings and endings ("I think ...", "... right now")."""
+    changed = True
+    while changed:
+        changed = False
+        for phrase in _OPENINGS:
+            if words.startswith(phrase + " "):
+                words, changed = words[len(phrase) + 1 :], True
+        for phrase in _ENDINGS:
+            if words.endswith(" " + phrase):
+                words, changed = words[: -len(phrase) - 1], True
+    return words
+
+
 _LEADING_FILLERS = re.compile(
     r"^(?:(?:ok|okay|so|um|uh|er|erm|well|and|alright|all right|right|yeah|hey|oh|sorry)\b ?)+"
 )
@@ -154,6 +205,9 @@ class Match:
     intent: str
     slots: dict[str, dict[str, Any]] = field(default_factory=dict)
     sample: str | None = None  # the sample utterance that matched (None: fallback)
+    # How it matched: "sample" (a whole sample), "within" (a safety sample inside
+    # a longer sentence), "whole" (a distress sample, small words aside) or "none".
+    via: str = "sample"
 
     @property
     def is_fallback(self) -> bool:
@@ -211,6 +265,17 @@ class Matcher:
                     phrases.setdefault(normalise(phrase), (name, vid))
             self.type_values[slot_type["name"]] = phrases
         builtins = load_builtin_utterances() if builtin_utterances is None else builtin_utterances
+        # Safety samples in their compared form, longest first (the most specific wins).
+        self.safety_phrases: list[tuple[str, str, str]] = sorted(
+            (
+                (canonical(sample), intent["name"], sample)
+                for intent in lm["intents"]
+                if intent["name"] in (*HEARD_WITHIN, *HEARD_WHOLE)
+                for sample in intent.get("samples") or []
+                if "{" not in sample
+            ),
+            key=lambda p: (-len(p[0].split()), (*HEARD_WITHIN, *HEARD_WHOLE).index(p[1])),
+        )
         self.patterns: list[_Pattern] = []
         for intent in lm["intents"]:
             # A built-in hears its usual phrasings plus the samples the model adds to it.
@@ -245,9 +310,31 @@ class Matcher:
     def match(self, text: str) -> Match:
         """The intent and slots Alexa would send for what someone said.
 
-        Alexa's language understanding shrugs off filler words ("ok so, next
-        please"); a sample's exact words are tried first, then the words without them.
+        Safety first: a self-harm, abuse or danger sample anywhere in the
+        sentence, or a distress sample as the whole of it (small words aside),
+        wins over any other intent's sample. Otherwise, as Alexa's language
+        understanding shrugs off filler words ("ok so, next please"), a sample's
+        exact words are tried first, then the words without them.
         """
+        found = self._match_samples(text)
+        if found.intent in (*HEARD_WITHIN, *HEARD_WHOLE):
+            return found
+        return self._match_safety(text) or found
+
+    def _match_safety(self, text: str) -> Match | None:
+        said = canonical(text)
+        if not said:
+            return None
+        padded = f" {said} "
+        trimmed = _trim_edges(said)
+        for phrase, intent, sample in self.safety_phrases:
+            if intent in HEARD_WITHIN and f" {phrase} " in padded:
+                return Match(intent, {}, sample, via="within")
+            if intent in HEARD_WHOLE and phrase in (said, trimmed):
+                return Match(intent, {}, sample, via="whole")
+        return None
+
+    def _match_samples(self, text: str) -> Match:
         spoken = normalise(text)
         found = self._match_words(spoken)
         plain = without_fillers(spoken)
@@ -287,7 +374,7 @@ class Matcher:
             # Words that are wholly a value of a checked type ("talk and listen", a step
             # topic; "three") are that value before they are first names around an "and".
             return whole
-        return best[2] if best else Match(FALLBACK)
+        return best[2] if best else Match(FALLBACK, via="none")
 
     def _takes_names(self, match: Match) -> bool:
         return "AMAZON.FirstName" in self.intent_slots.get(match.intent, {}).values()

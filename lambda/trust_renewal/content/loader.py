@@ -24,11 +24,13 @@ from trust_renewal.content.model import (
     KINDS,
     REFLECTION_FOR,
     ROLES,
+    SAFETY_ROLES,
     CheckIn,
     Content,
     CrisisLine,
     Exercise,
     Prompt,
+    SafetyNumber,
     Step,
     Variant,
 )
@@ -51,7 +53,9 @@ PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns", "speak_minutes", "va
 VARIANT_FIELDS = frozenset({"for", "say", "card"})
 DEFAULT_SPEAK_MINUTES = 2
 CHECKIN_FIELDS = frozenset({"id", "say", "card"})
-CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources"})
+CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources", "numbers"})
+NUMBER_FIELDS = frozenset({"number", "label", "call", "source", "checked"})
+_DIGITS_TOKEN = re.compile(r"\[digits ([0-9 -]+)\]")
 _STEP_FILE = re.compile(r"^(\d\d)-([a-z0-9-]+)\.json$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Topics become slot synonyms: lowercase words and spaces only.
@@ -352,6 +356,37 @@ def _respell(node: Any, spelling: dict[str, str], key: str | None = None) -> Any
     return respell(node, spelling) if isinstance(node, str) else node
 
 
+def _safety_numbers(raw: Any, where: str, check: _Checker) -> dict[str, SafetyNumber]:
+    """A country's emergency, crisis and abuse numbers; each must say its own number."""
+    if not isinstance(raw, dict):
+        check.problems.append(f"{where}: 'numbers' must give the {', '.join(SAFETY_ROLES)} numbers")
+        return {}
+    numbers: dict[str, SafetyNumber] = {}
+    for role in SAFETY_ROLES:
+        here = f"{where} {role}"
+        entry = raw.get(role)
+        if not isinstance(entry, dict):
+            check.problems.append(f"{here}: missing")
+            continue
+        check.known_fields(entry, NUMBER_FIELDS, here)
+        number = check.need(entry, "number", str, here) or ""
+        call = check.markup(check.need(entry, "call", str, here), here)
+        source = check.need(entry, "source", str, here) or ""
+        if not source.startswith("https://"):
+            check.problems.append(f"{here}: source {source!r} is not an https address")
+        if number not in _DIGITS_TOKEN.findall(call or ""):
+            check.problems.append(f"{here}: 'call' never says its number {number!r} as [digits ...]")
+        numbers[role] = SafetyNumber(
+            role=role,
+            number=number,
+            label=check.plain(check.need(entry, "label", str, here), here),
+            call=call,
+            source=source,
+            checked=check.need(entry, "checked", str, here) or "",
+        )
+    return numbers
+
+
 def _build(folder: Traversable, overlay: Traversable | None) -> Content:
     check = _Checker()
     spelling = _overlay_spelling(overlay)
@@ -388,6 +423,7 @@ def _build(folder: Traversable, overlay: Traversable | None) -> Content:
         for url in [source, *sources.values()]:
             if not (isinstance(url, str) and url.startswith("https://")):
                 check.problems.append(f"{where}: source {url!r} is not an https address")
+        numbers = _safety_numbers(c.get("numbers") if isinstance(c, dict) else None, where, check)
         lines[country] = CrisisLine(
             country=country,
             name=check.need(c, "name", str, where) or "",
@@ -395,6 +431,7 @@ def _build(folder: Traversable, overlay: Traversable | None) -> Content:
             card=check.plain(check.need(c, "card", str, where), where),
             source=source,
             sources=tuple((str(k), str(v)) for k, v in sources.items()),
+            numbers=numbers,
         )
     path = tuple(ex for step in steps for ex in step.path)
     by_id: dict[str, Exercise] = {}

@@ -1,9 +1,11 @@
 """The small markup content writers use: its tokens, how it parses, and what it measures.
 
-Content is plain text plus three kinds of token:
+Content is plain text plus four kinds of token:
 
 * ``[pause N]``: N seconds of silence (0.1 to 300).
 * ``[chime]``: the soft chime on its own.
+* ``[digits 0808 2000 247]``: a phone number, read slowly digit by digit with a
+  short break between its groups (spaces or hyphens); shown as written.
 * ``{name}``: a parameter filled at render time (names, titles, numbers).
 
 Parsing lives with the content because the loader checks every piece as it
@@ -18,7 +20,12 @@ from functools import lru_cache
 
 MAX_PAUSE_SECONDS = 300.0
 
-_TOKEN = re.compile(r"\[pause (\d+(?:\.\d+)?)\]|\[chime\]|\{([a-z_][a-z0-9_]*)\}")
+_TOKEN = re.compile(
+    r"\[pause (\d+(?:\.\d+)?)\]|\[chime\]|\{([a-z_][a-z0-9_]*)\}|\[digits (\d+(?:[ -]\d+)*)\]"
+)
+# A phone number is read slowly, its groups apart, so it can be written down.
+DIGIT_GROUP_BREAK_MS = 400
+DIGIT_SECONDS = 0.6
 _STRAY = re.compile(r"[\[\]{}]")
 
 
@@ -46,7 +53,16 @@ class Param:
     name: str
 
 
-Token = Text | Pause | Chime | Param
+@dataclass(frozen=True)
+class Digits:
+    number: str  # as written: digit groups separated by spaces or hyphens
+
+    @property
+    def groups(self) -> list[str]:
+        return re.split(r"[ -]", self.number)
+
+
+Token = Text | Pause | Chime | Param | Digits
 
 
 @lru_cache(maxsize=4096)
@@ -68,6 +84,8 @@ def parse(markup: str) -> tuple[Token, ...]:
             tokens.append(Pause(seconds))
         elif match.group(2) is not None:
             tokens.append(Param(match.group(2)))
+        elif match.group(3) is not None:
+            tokens.append(Digits(match.group(3)))
         else:
             tokens.append(Chime())
         pos = match.end()
@@ -101,6 +119,9 @@ def spoken_seconds(markup: str, words_per_minute: float = 150.0) -> float:
             words += 1
         elif isinstance(token, Pause):
             silence += token.seconds
+        elif isinstance(token, Digits):
+            digits = sum(len(g) for g in token.groups)
+            silence += digits * DIGIT_SECONDS + (len(token.groups) - 1) * DIGIT_GROUP_BREAK_MS / 1000
         else:
             silence += 1.5
     return words * 60.0 / words_per_minute + silence

@@ -104,6 +104,21 @@ class CheckIn:
 
 
 @dataclass(frozen=True)
+class SafetyNumber:
+    """One number a person in danger or crisis can call, with how to say it."""
+
+    role: str  # "emergency", "crisis" (suicide and crisis line) or "abuse" (domestic abuse)
+    number: str  # as written locally, digit groups apart
+    label: str  # a short spoken name, for repeating the number alone
+    call: str  # speech markup: whom to call, and the number as [digits ...]
+    source: str  # the official page
+    checked: str  # how and when it was checked
+
+
+SAFETY_ROLES = ("emergency", "crisis", "abuse")
+
+
+@dataclass(frozen=True)
 class CrisisLine:
     country: str
     name: str
@@ -112,6 +127,8 @@ class CrisisLine:
     source: str  # the official page for the crisis line
     # (number's name, official page) for every number the line gives.
     sources: tuple[tuple[str, str], ...] = ()
+    # The emergency, crisis and abuse numbers, each on its own (by role).
+    numbers: dict[str, SafetyNumber] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

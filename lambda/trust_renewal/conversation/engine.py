@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
-from trust_renewal.conversation import sounds
+from trust_renewal.conversation import safety, sounds
 from trust_renewal.conversation import transitions as t
 from trust_renewal.conversation.answers import interpret
 from trust_renewal.conversation.events import Event
@@ -43,7 +43,8 @@ def step(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     else:
         event = interpret(state, event, content)  # bare answers, read by the open question
         state, reply = _intent(state, event, content)
-    state, reply = sounds.mention_once(state, reply, content, event.plays_sounds)
+    if not safety.gives_help(reply):  # no word about background sounds in a crisis answer
+        state, reply = sounds.mention_once(state, reply, content, event.plays_sounds)
     reply = _for_who_is_here(state, reply, content)
     if reply.speech and not reply.silent:
         state = replace(state, last=reply.speech, last_reprompt=reply.reprompt)
@@ -70,6 +71,12 @@ def _intent(state: State, event: Event, content: Content) -> tuple[State, Reply]
     lead: tuple[Line, ...] = ()
     if event.new_session:
         state = replace(state, situation=Situation.HOME, offer_target=None)
+    # Safety first, from every situation: before the table and the one-shot carry-on.
+    previous = state
+    state, early = safety.before(state, event, content, t.FAMILY[state.situation])
+    if early is not None:
+        return state, early
+    if event.new_session:
         if not state.welcomed and name not in _NO_WELCOME:
             lead = (say("welcome.first_short"),)
             state = replace(state, welcomed=True)
@@ -82,6 +89,7 @@ def _intent(state: State, event: Event, content: Content) -> tuple[State, Reply]
                 state, reply = t.offer_resume(state, event, content)
             return state, replace(reply, speech=(*lead, *reply.speech))
     state, reply = transition(state.situation, name)(state, event, content)
+    reply = safety.after(previous, state, reply, event)
     if lead:
         reply = replace(reply, speech=(*lead, *reply.speech))
     return state, reply

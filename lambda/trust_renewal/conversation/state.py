@@ -15,6 +15,8 @@ from trust_renewal.conversation.reply import Line
 from trust_renewal.conversation.situation import Situation, from_legacy
 
 SCHEMA_VERSION = 1
+SAFETY_ROUTES = (None, "self_harm", "abuse", "danger")
+SAFETY_OFFERS = (None, "card", "breath")
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +64,13 @@ class State:
     pending_name: str | None = None  # "call me Sam" with two names set: the name to place
     last: tuple[Line, ...] = ()  # what was said last, for "repeat"
     last_reprompt: tuple[Line, ...] = ()
+    # Safety (conversation/safety.py): the route given this session ("self_harm",
+    # "abuse", "danger"), an open safety question ("card", "breath"), fallbacks in
+    # a row, and whether the note about Alexa's voice history was said.
+    safety_route: str | None = None
+    safety_offer: str | None = None
+    misses: int = 0
+    privacy_told: bool = False
 
     # ----------------------------------------------------------------------------
     def to_persisted(self) -> dict[str, Any]:
@@ -81,6 +90,7 @@ class State:
             offer_target=self.offer_target,
             last=[line.to_json() for line in self.last],
             last_reprompt=[line.to_json() for line in self.last_reprompt],
+            **{name: getattr(self, name) for name in SAFETY_SESSION},
         )
         return data
 
@@ -180,6 +190,10 @@ def field_value(name: str, default: Any, value: Any) -> Any:
         raise ValueError("a partner index is 0 or 1")
     if name == "turn" and value not in range(TURN_STAGES):
         raise ValueError("a turn stage is 0 to 3")
+    if name == "safety_route" and value not in SAFETY_ROUTES:
+        raise ValueError("unknown safety route")
+    if name == "safety_offer" and value not in SAFETY_OFFERS:
+        raise ValueError("unknown safety question")
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise TypeError("not a boolean")
@@ -205,10 +219,13 @@ def field_value(name: str, default: Any, value: Any) -> Any:
     return value
 
 
+# Safety state lives only in the session: a new session starts without it.
+SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told")
 PERSISTED = frozenset(
     f.name
     for f in fields(State)
-    if f.name not in ("situation", "offer_target", "pending_name", "last", "last_reprompt")
+    if f.name
+    not in ("situation", "offer_target", "pending_name", "last", "last_reprompt", *SAFETY_SESSION)
 )
 
 

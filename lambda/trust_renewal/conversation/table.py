@@ -7,6 +7,7 @@ is declared; ``SPECIFIC`` lists what differs per situation.
 
 from __future__ import annotations
 
+from trust_renewal.conversation import safety
 from trust_renewal.conversation import transitions as t
 from trust_renewal.conversation.events import INTENTS
 from trust_renewal.conversation.situation import Situation
@@ -46,7 +47,14 @@ DEFAULT: dict[str, Transition] = {
     "pause": t.pause,
     "resume": t.resume_here,
     "home": t.go_home,
-    "safety": t.safety,
+    # Safety routes (conversation/safety.py) answer alike from every situation; the engine
+    # asks that module before this table, so these rows only keep the table complete.
+    "safety": safety.transition_for("safety"),
+    "abuse": safety.transition_for("abuse"),
+    "self_harm": safety.transition_for("self_harm"),
+    "distress": safety.transition_for("distress"),
+    "find_support": safety.transition_for("find_support"),
+    "send_card": safety.transition_for("send_card"),
     "delete_data": t.delete_data,
     "set_reminder": t.set_reminder,
     "stop_reminders": t.stop_reminders,

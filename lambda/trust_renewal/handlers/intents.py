@@ -50,6 +50,31 @@ class SafetyHandler(IntentHandler):
     event_name = "safety"
 
 
+class AbuseHandler(IntentHandler):
+    intent_names = ("AbuseIntent",)
+    event_name = "abuse"
+
+
+class SelfHarmHandler(IntentHandler):
+    intent_names = ("SelfHarmIntent",)
+    event_name = "self_harm"
+
+
+class DistressHandler(IntentHandler):
+    intent_names = ("DistressIntent",)
+    event_name = "distress"
+
+
+class FindSupportHandler(IntentHandler):
+    intent_names = ("FindSupportIntent",)
+    event_name = "find_support"
+
+
+class SendCardHandler(IntentHandler):
+    intent_names = ("SendCardIntent",)
+    event_name = "send_card"
+
+
 class DeleteDataHandler(IntentHandler):
     intent_names = ("DeleteDataIntent",)
     event_name = "delete_data"

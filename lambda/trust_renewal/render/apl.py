@@ -103,6 +103,18 @@ def _subject(state: State, content: Content) -> Exercise | None:
     return current_exercise(state, content)
 
 
+def _safety_numbers(reply: Reply, content: Content) -> str:
+    """The phone numbers this reply gives, one per line ("Samaritans: 116 123"), or ""."""
+    shown = []
+    for line in reply.speech:
+        kind, _, rest = line.key.partition(":")
+        if kind in ("safety_call", "safety_number"):
+            country, _, role = rest.partition(":")
+            number = content.crisis_lines[country].numbers[role]
+            shown.append(f"{number.label}: {number.number}")
+    return "<br>".join(dict.fromkeys(shown))
+
+
 def screen_data(reply: Reply, state: State, content: Content) -> dict[str, Any]:
     """The ``payload`` datasource: everything the document shows, as plain text and numbers."""
     done = len(set(state.finished) & set(content.exercises_by_id))
@@ -121,7 +133,12 @@ def screen_data(reply: Reply, state: State, content: Content) -> dict[str, Any]:
         "hint": _text(content, "screen.hint_offer" if offering else "screen.hint_other"),
         "next": _text(content, "screen.next"),
         "nextSpoken": _text(content, "screen.next_label"),
+        "number": _safety_numbers(reply, content),
     }
+    if screen["number"]:
+        # Safety first: the numbers, large, under a plain title; no step or program shown.
+        screen.update(heading="", title=_text(content, "safety.card_title"), progressText="")
+        return {"screen": screen}
     if exercise is not None:
         step = content.step_of(exercise.id)
         screen["heading"] = _text(

@@ -30,11 +30,11 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
-from trust_renewal.content.markup import Chime, Param, Pause, Text, parse
+from trust_renewal.content.markup import Chime, Digits, Param, Pause, Text, parse
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
 from trust_renewal.conversation.sounds import QUIET_KEY, is_calm
-from trust_renewal.render.markup import MAX_BREAK_SECONDS, fill
+from trust_renewal.render.markup import MAX_BREAK_SECONDS, digits_ssml, fill
 from trust_renewal.render.pace import Pace, pace_of
 from trust_renewal.render.reply import line_markup, line_ssml, line_text
 from trust_renewal.render.ssml import MAX_AUDIO_PER_RESPONSE, MAX_RESPONSE_BYTES
@@ -181,6 +181,12 @@ def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | No
                 builder.add(_chime())  # long pauses end with the soft chime, as in SSML
         elif isinstance(token, Chime):
             builder.add(_chime())
+        elif isinstance(token, Digits):
+            builder.speech(digits_ssml(token.number), token.number, None)
+
+
+# Crisis numbers are said plainly, never over a sound bed (conversation/safety.py).
+_SAFETY_KEYS = ("safety_call:", "safety_number:")
 
 
 @dataclass(frozen=True)
@@ -231,6 +237,8 @@ def lay_out(reply: Reply, content: Content, level: str = "on", locale: str = "en
     if level not in ("on", "quieter") or reply.silent or not reply.speech:
         return None
     if not any(is_calm(line, content) for line in reply.speech):
+        return None
+    if any(line.key.startswith(_SAFETY_KEYS) for line in reply.speech):
         return None
     builder = _Builder()
     start: int | None = None

@@ -7,6 +7,7 @@ escaped here) plus three kinds of token:
   per ``<break>``, so longer pauses become a chain of breaks, followed by a
   soft chime so nobody thinks the skill has stopped.
 * ``[chime]``: the soft chime on its own.
+* ``[digits 0808 2000 247]``: a phone number read slowly, digit by digit.
 * ``{name}``: a parameter filled at render time (names, titles, numbers);
   parameter values are always treated as plain text.
 """
@@ -17,7 +18,15 @@ import re
 from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
-from trust_renewal.content.markup import MarkupError, Param, Pause, Text, parse
+from trust_renewal.content.markup import (
+    DIGIT_GROUP_BREAK_MS,
+    Digits,
+    MarkupError,
+    Param,
+    Pause,
+    Text,
+    parse,
+)
 
 MAX_BREAK_SECONDS = 10.0
 # A soft bell from the Alexa Skills Kit sound library.
@@ -64,6 +73,13 @@ def pause_ssml(seconds: float) -> str:
     return "".join(parts)
 
 
+def digits_ssml(number: str) -> str:
+    """A phone number read slowly, digit by digit, with a short break between its groups."""
+    brk = f'<break time="{DIGIT_GROUP_BREAK_MS}ms"/>'
+    groups = brk.join(f'<say-as interpret-as="digits">{g}</say-as>' for g in Digits(number).groups)
+    return f'<prosody rate="slow">{groups}</prosody>'
+
+
 def to_ssml(
     markup: str, params: Mapping[str, object] | None = None, wrap: tuple[str, str] = ("", "")
 ) -> str:
@@ -90,6 +106,9 @@ def to_ssml(
         elif isinstance(token, Pause):
             flush()
             out.append(pause_ssml(token.seconds))
+        elif isinstance(token, Digits):
+            flush()  # a number is read at its own slow pace, with breaks between groups
+            out.append(digits_ssml(token.number))
         else:
             flush()
             out.append(f'<audio src="{CHIME_URL}"/>')
@@ -105,4 +124,6 @@ def to_plain(markup: str, params: Mapping[str, object] | None = None) -> str:
             out.append(token.value)
         elif isinstance(token, Param):
             out.append(_param(token, params or {}))
+        elif isinstance(token, Digits):
+            out.append(token.number)
     return re.sub(r"\s+", " ", "".join(out)).strip()
