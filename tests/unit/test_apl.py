@@ -381,7 +381,7 @@ def test_the_turn_label_follows_the_turn_and_uses_neutral_words_without_names():
         "Maya says back what they heard from Jordan.",
     ]
     state, reply = _prompt_state(0, names=())
-    assert screen_data(reply, state, CONTENT)["screen"]["turn"] == "Partner one speaks. partner two listens."
+    assert screen_data(reply, state, CONTENT)["screen"]["turn"] == "Partner one speaks. Partner two listens."
 
 
 def test_the_next_button_sends_an_event_the_skill_handles(document):

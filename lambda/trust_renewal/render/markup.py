@@ -45,6 +45,15 @@ def _param(tokens_param: Param, params: Mapping[str, object]) -> str:
     return _NOT_XML.sub("", value)
 
 
+# A parameter that opens a sentence is capitalised: neutral labels such as
+# "partner one" are lower case in the phrase book, names and titles already are not.
+_SENTENCE_OPEN = re.compile(r"(?:^|[.!?]\s+)$")
+
+
+def _in_sentence(value: str, before: str) -> str:
+    return value[:1].upper() + value[1:] if _SENTENCE_OPEN.search(before) else value
+
+
 def fill(token: Param, params: Mapping[str, object]) -> str:
     """A parameter's value as plain text (not yet escaped)."""
     return _param(token, params)
@@ -90,6 +99,7 @@ def to_ssml(
     """
     out = []
     words: list[str] = []
+    before = ""  # the words so far, to know where a sentence opens
 
     def flush() -> None:
         if "".join(words).strip():
@@ -101,8 +111,11 @@ def to_ssml(
     for token in parse(markup):
         if isinstance(token, Text):
             words.append(escape(token.value))
+            before += token.value
         elif isinstance(token, Param):
-            words.append(escape(_param(token, params or {})))
+            value = _in_sentence(_param(token, params or {}), before)
+            words.append(escape(value))
+            before += value
         elif isinstance(token, Pause):
             flush()
             out.append(pause_ssml(token.seconds))
@@ -118,12 +131,12 @@ def to_ssml(
 
 def to_plain(markup: str, params: Mapping[str, object] | None = None) -> str:
     """Plain text for cards and screens: pauses and chimes dropped."""
-    out = []
+    out: list[str] = []
     for token in parse(markup):
         if isinstance(token, Text):
             out.append(token.value)
         elif isinstance(token, Param):
-            out.append(_param(token, params or {}))
+            out.append(_in_sentence(_param(token, params or {}), "".join(out)))
         elif isinstance(token, Digits):
             out.append(token.number)
     return re.sub(r"\s+", " ", "".join(out)).strip()
