@@ -25,7 +25,7 @@ from trust_renewal.conversation.program import (
     run_length,
     todays_exercise,
 )
-from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
+from trust_renewal.conversation.reply import Line, Reply, ref, say
 from trust_renewal.conversation.situation import IN_EXERCISE, TURNS, Situation
 from trust_renewal.conversation.state import State
 
@@ -511,19 +511,6 @@ def take_break(state: State, event: Event, content: Content) -> tuple[State, Rep
 
 def go_home(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     return _home(state), Reply(speech=(say("home.menu"),), reprompt=(say("reprompt.home"),))
-
-
-def safety(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    country = event.country if event.country in content.crisis_lines else "US"
-    lines: tuple[Line, ...] = (say("safety.first"),)
-    if country in content.crisis_lines:
-        lines += (ref(f"crisis:{country}"),)
-    lines += (say("safety.end"),)
-    state = replace(state, situation=S.SAFETY, offer_target=None)
-    card = None
-    if country in content.crisis_lines:
-        card = Card(title=say("safety.card_title"), body=(ref(f"crisis_card:{country}"),))
-    return state, Reply(speech=lines, end_session=True, card=card)
 
 
 def delete_data(state: State, event: Event, content: Content) -> tuple[State, Reply]:
