@@ -169,12 +169,15 @@ def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | No
         builder.speech(line_ssml(line, content), line_text(line, content), None)
         return
     markup, params = line_markup(line, content)
+    before = ""  # the line's words so far, so a label opening a sentence is capitalised
     for token in parse(markup):
         if isinstance(token, Text):
             builder.speech(escape(token.value), token.value, pace)
+            before += token.value
         elif isinstance(token, Param):
-            value = fill(token, params)
+            value = fill(token, params, before)
             builder.speech(escape(value), value, pace)
+            before += value
         elif isinstance(token, Pause):
             builder.add(Part("silence", ms=round(token.seconds * 1000)))
             if token.seconds > MAX_BREAK_SECONDS:

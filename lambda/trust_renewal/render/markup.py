@@ -54,9 +54,12 @@ def _in_sentence(value: str, before: str) -> str:
     return value[:1].upper() + value[1:] if _SENTENCE_OPEN.search(before) else value
 
 
-def fill(token: Param, params: Mapping[str, object]) -> str:
-    """A parameter's value as plain text (not yet escaped)."""
-    return _param(token, params)
+def fill(token: Param, params: Mapping[str, object], before: str = "") -> str:
+    """A parameter's value as plain text (not yet escaped), capitalised when it opens a sentence.
+
+    ``before`` is the line's text up to the parameter.
+    """
+    return _in_sentence(_param(token, params), before)
 
 
 def _break(seconds: float) -> str:
@@ -113,7 +116,7 @@ def to_ssml(
             words.append(escape(token.value))
             before += token.value
         elif isinstance(token, Param):
-            value = _in_sentence(_param(token, params or {}), before)
+            value = fill(token, params or {}, before)
             words.append(escape(value))
             before += value
         elif isinstance(token, Pause):
@@ -136,7 +139,7 @@ def to_plain(markup: str, params: Mapping[str, object] | None = None) -> str:
         if isinstance(token, Text):
             out.append(token.value)
         elif isinstance(token, Param):
-            out.append(_in_sentence(_param(token, params or {}), "".join(out)))
+            out.append(fill(token, params or {}, "".join(out)))
         elif isinstance(token, Digits):
             out.append(token.number)
     return re.sub(r"\s+", " ", "".join(out)).strip()
