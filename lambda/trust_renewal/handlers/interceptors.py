@@ -41,11 +41,11 @@ from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, 
 from trust_renewal.render.reply import speech_ssml
 from trust_renewal.storage.base import (
     ANY_REVISION,
+    MAX_CLOCK_LEAD_US,
     Changes,
     CorruptRecord,
     Record,
     RecordDeleted,
-    MAX_CLOCK_LEAD_US,
     StorageUnavailable,
     change_stamp,
     now_stamp,
