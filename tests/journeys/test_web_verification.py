@@ -153,7 +153,7 @@ class Pki:
     def fetch(self, url: str) -> bytes:
         self.fetched.append(url)
         if url not in self.chains:
-            raise OSError("404")
+            raise verification.FetchFailed("HTTP 404", definite=True)  # as S3 answers
         return self.chains[url]
 
 
@@ -470,14 +470,14 @@ def test_an_expired_cached_chain_is_fetched_again(pki):
     assert fetched == [CERT_URL, CERT_URL]
 
 
-def test_a_chain_that_fails_is_remembered_for_a_while_then_tried_again(pki):
+def test_a_url_that_definitely_has_no_chain_is_remembered_for_a_while_then_tried_again(pki):
     attempts: list[str] = []
     clock = [1000.0]
 
     def fetch(url: str) -> bytes:
         attempts.append(url)
         if len(attempts) == 1:
-            raise OSError("timed out")
+            raise verification.FetchFailed("HTTP 404", definite=True)
         return pki.chains[CERT_URL]
 
     verifier = RequestVerifier(
@@ -491,6 +491,40 @@ def test_a_chain_that_fails_is_remembered_for_a_while_then_tried_again(pki):
     clock[0] += verification.FAILED_URL_SECONDS + 1
     verifier.verify_body(signed(pki, body), body)
     assert verifier.cached_urls == [CERT_URL] and len(attempts) == 2
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [TimeoutError("stalled"), ConnectionResetError("reset"), verification.FetchFailed("HTTP 503", False)],
+    ids=["stall", "reset", "http-503"],
+)
+def test_a_passing_fetch_failure_is_tried_again_by_the_next_request(pki, failure):
+    """Finding 6: one slow fetch must not refuse every genuine request for minutes."""
+    attempts: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        attempts.append(url)
+        if len(attempts) == 1:
+            raise failure
+        return pki.chains[CERT_URL]
+
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW)
+    body = launch_body()
+    with pytest.raises(VerificationException, match="could not be fetched"):
+        verifier.verify_body(signed(pki, body), body)
+    for _ in range(15):  # the very next genuine request fetches again, and all are served
+        verifier.verify_body(signed(pki, body), body)
+    assert len(attempts) == 2
+
+
+def test_a_bad_chain_is_a_definite_failure(pki):
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=pki.fetch, clock=lambda: NOW)
+    body = b"{}"
+    before = len(pki.fetched)
+    for _ in range(3):
+        with pytest.raises(VerificationException, match="trusted root"):
+            verifier.verify_body(signed(pki, body, BASE + "stranger.pem"), body)
+    assert len(pki.fetched) - before == 1
 
 
 # -- the verifiers through the SDK's own interface -------------------------------
@@ -658,7 +692,9 @@ def test_fetches_beyond_the_bound_are_refused_at_once_and_the_url_is_not_blamed(
         release.wait(5)
         raise OSError("gone")
 
-    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=slow_fetch, clock=lambda: NOW, max_fetches=2)
+    verifier = RequestVerifier(
+        trust_roots=[pki.ca.root], fetch=slow_fetch, clock=lambda: NOW, max_fetches=2, slot_wait=0.1
+    )
     body = b"{}"
     busy = [
         threading.Thread(target=lambda u=u: _swallow(verifier, signed(pki, body, BASE + u), body))
