@@ -83,7 +83,7 @@ UNPROVEN_CACHE_SIZE = 8
 FAILED_URL_SECONDS = 60.0
 FAILED_URL_CACHE_SIZE = 1024
 # Certificate fetches under way at once per host. One more request may wait its
-# turn (in order, for at most one fetch deadline); any beyond are refused at
+# turn (in order, for at most 1.5 fetch deadlines); any beyond are refused at
 # once. A waiting request holds a worker thread, so the web server runs more
 # threads than fetches plus waiters (cli/serve.py): forged requests can never
 # hold every thread.
@@ -397,7 +397,7 @@ class RequestVerifier(AbstractVerifier):
         self._store: Store | None = None
         self._fetch = fetch or (lambda url: fetch_certificate_chain(url, fetch_deadline))
         self._fetch_deadline = fetch_deadline
-        self._slot_wait = fetch_deadline if slot_wait is None else slot_wait
+        self._slot_wait = 1.5 * fetch_deadline if slot_wait is None else slot_wait
         self._clock = clock or utc_now
         self._monotonic = monotonic
         self._cache_size = max(1, cache_size)
