@@ -635,21 +635,20 @@ def web_door_attacks() -> dict[str, Any]:
     A certificate authority of the bench's own signs, and a loopback server
     plays Amazon's certificate host, misbehaving (stalls, trickles, 404s).
     """
-    import base64
     import socket
     import threading
     import time
 
-    from journeys.test_web_door_red_team import DEADLINE, Door, Upstream, _slow_client
-    from journeys.test_web_verification import BASE, CERT_URL, NOW, Ca, _key, launch_body, sign
-    from journeys.test_web_verification import SKILL_ID as WEB_SKILL
+    from support.web_door import DEADLINE, Door, Upstream, forged, slow_client
+    from support.web_pki import BASE, CERT_URL, NOW, Ca, launch_body, new_key, sign
+    from support.web_pki import SKILL_ID as WEB_SKILL
     from trust_renewal.config import Config
     from trust_renewal.runtime import SkillRuntime
     from trust_renewal.storage.memory import MemoryStore
     from trust_renewal.web.app import Verifiers, create_app
     from trust_renewal.web.verification import RequestVerifier, TimestampVerifier
 
-    ca, leaf_key = Ca("Bench"), _key()
+    ca, leaf_key = Ca("Bench"), new_key()
     chain = ca.chain_pem(ca.leaf(leaf_key))
     body = launch_body()
     figures: dict[str, Any] = {}
@@ -664,9 +663,6 @@ def web_door_attacks() -> dict[str, Any]:
 
     def genuine(url: str = CERT_URL) -> dict[str, str]:
         return {"SignatureCertChainUrl": url, "Signature-256": sign(body, leaf_key)}
-
-    def forged(url: str) -> dict[str, str]:
-        return {"SignatureCertChainUrl": url, "Signature-256": base64.b64encode(os.urandom(256)).decode()}
 
     # 6: one stalled fetch, then 15 genuine requests.
     host = Upstream(chain, {"echo-api-cert.pem": "stall-once"})
@@ -738,7 +734,7 @@ def web_door_attacks() -> dict[str, Any]:
     held: list[socket.socket] = []
     cut: list[int] = []
     stop = threading.Event()
-    clients = [threading.Thread(target=_slow_client, args=(web.port, held, cut, stop), daemon=True)
+    clients = [threading.Thread(target=slow_client, args=(web.port, held, cut, stop), daemon=True)
                for _ in range(110)]
     try:
         started = time.monotonic()

@@ -9,110 +9,40 @@ short so nothing here sleeps for seconds.
 
 from __future__ import annotations
 
-import base64
-import http.client
-import os
 import socket
 import threading
 import time
 
 import pytest
 
-from journeys.test_web_verification import (
+from support.web_door import DEADLINE, Door, Upstream, forged, slow_client
+from support.web_pki import (
     BASE,
     CERT_URL,
     NOW,
     SKILL_ID,
+    BlockingStore,
     Ca,
     Pki,
-    _BlockingStore,
-    _key,
     launch_body,
+    new_key,
     signed,
 )
 from trust_renewal.config import Config
 from trust_renewal.runtime import SkillRuntime
 from trust_renewal.storage.memory import MemoryStore
-from trust_renewal.web import door, verification
+from trust_renewal.web import verification
 from trust_renewal.web.app import Verifiers, create_app
-from trust_renewal.web.verification import RequestVerifier, TimestampVerifier, fetch_certificate_chain
-
-DEADLINE = 0.3  # a certificate fetch's whole deadline, here
+from trust_renewal.web.verification import RequestVerifier, TimestampVerifier
 
 
 @pytest.fixture(scope="module")
 def pki() -> Pki:
     """A certificate authority of the tests' own, and Amazon's chain (as it would be) under it."""
-    ca, stranger, leaf_key = Ca("Door"), Ca("Stranger"), _key()
+    ca, stranger, leaf_key = Ca("Door"), Ca("Stranger"), new_key()
     return Pki(ca, stranger, leaf_key, {CERT_URL: ca.chain_pem(ca.leaf(leaf_key))}, [])
 
 
-class Upstream:
-    """A loopback stand-in for Amazon's certificate host, misbehaving on request.
-
-    ``modes`` maps a file name to: "ok" (the chain), "404", "stall" (accept,
-    never answer), "stall-once" (stall the first time, then "ok") or "trickle"
-    (headers with ``Connection: close`` at once, then the body a byte at a time).
-    """
-
-    def __init__(self, chain: bytes, modes: dict[str, str], gap: float = 0.05) -> None:
-        self.chain, self.modes, self.gap = chain, modes, gap
-        self.requests: list[str] = []
-        self.trickle_bytes_sent = 0
-        self.trickle_ended_early = threading.Event()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.1)
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def fetch(self, url: str) -> bytes:
-        """The verifier's fetch: Amazon's URL, sent here through the real fetch and its deadline."""
-        name = url.rsplit("/", 1)[-1]
-        return fetch_certificate_chain(f"http://127.0.0.1:{self.port}/echo.api/{name}", DEADLINE)
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection: socket.socket) -> None:
-        try:
-            line = connection.recv(4096).split(b"\r\n", 1)[0].decode()
-            name = line.split(" ")[1].rsplit("/", 1)[-1] if " " in line else ""
-            with self._lock:
-                seen = self.requests.count(name)
-                self.requests.append(name)
-            mode = self.modes.get(name, "404")
-            if mode == "stall-once":
-                mode = "stall" if seen == 0 else "ok"
-            if mode == "ok":
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(self.chain) + self.chain
-                )
-            elif mode == "404":
-                connection.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-            elif mode == "stall":
-                self._stop.wait(30)
-            elif mode == "trickle":
-                connection.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
-                for byte in b"-" * 200:
-                    if self._stop.wait(self.gap):
-                        return
-                    connection.sendall(bytes([byte]))
-                    self.trickle_bytes_sent += 1
-        except OSError:
-            self.trickle_ended_early.set()  # the client went away first
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self.listener.close()
 
 
 @pytest.fixture
@@ -128,35 +58,6 @@ def upstream(pki: Pki):
         server.close()
 
 
-class Door:
-    """The skill behind web.door on 127.0.0.1, as `trust-renewal serve` runs it."""
-
-    def __init__(self, app, **kw) -> None:
-        kw.setdefault("threads", 4)
-        kw.setdefault("max_request_body_size", 1024 * 1024)
-        self.server = door.create_door(app, host="127.0.0.1", port=0, **kw)
-        self.port = self.server.effective_port
-        threading.Thread(target=self.server.run, daemon=True).start()
-
-    def post(self, body: bytes, headers: dict[str, str], timeout: float = 20) -> tuple[int, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request("POST", "/", body, {"Content-Type": "application/json", **headers})
-            answer = connection.getresponse()
-            return answer.status, answer.read()
-        finally:
-            connection.close()
-
-    def health(self, timeout: float = 20) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request("GET", "/healthz")
-            return connection.getresponse().status
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        self.server.close()
 
 
 def _verifying_app(pki: Pki, fetch, store=None, **verifier_kw):
@@ -167,8 +68,6 @@ def _verifying_app(pki: Pki, fetch, store=None, **verifier_kw):
     return create_app(runtime, verifiers=Verifiers(verifier, TimestampVerifier(clock=lambda: NOW))), verifier
 
 
-def _forged(url: str) -> dict[str, str]:
-    return {"SignatureCertChainUrl": url, "Signature-256": base64.b64encode(os.urandom(256)).decode()}
 
 
 # 6 -----------------------------------------------------------------------------
@@ -193,7 +92,7 @@ def test_a_404_is_remembered_briefly_and_not_fetched_again_meanwhile(pki, upstre
     try:
         body = launch_body()
         for _ in range(5):
-            assert web.post(body, _forged(BASE + "gone.pem"))[0] == 400
+            assert web.post(body, forged(BASE + "gone.pem"))[0] == 400
         assert host.requests == ["gone.pem"]
     finally:
         web.close()
@@ -208,7 +107,7 @@ def test_forged_query_strings_are_refused_unfetched_and_evict_nothing(pki, upstr
         body = launch_body()
         assert web.post(body, signed(pki, body))[0] == 200
         for n in range(40):
-            status, answer = web.post(body, _forged(f"{CERT_URL}?evict={n}"))
+            status, answer = web.post(body, forged(f"{CERT_URL}?evict={n}"))
             assert status == 400 and b"query string" in answer
         assert host.requests == ["echo-api-cert.pem"]
         assert verifier.cached_urls == [CERT_URL]
@@ -232,7 +131,7 @@ def test_forgeries_with_stalling_urls_neither_starve_fetches_nor_evict_the_genui
         while not stop.is_set():
             name = f"forged-{worker}-{n}.pem"
             modes[name] = "stall"
-            forged.append(web.post(body, _forged(BASE + name))[0])
+            forged.append(web.post(body, forged(BASE + name))[0])
             n += 1
 
     try:
@@ -268,19 +167,6 @@ def test_a_body_trickled_after_connection_close_is_cut_at_the_deadline(pki, upst
 
 
 # 9 -----------------------------------------------------------------------------
-def _slow_client(port: int, held: list[socket.socket], cut: list[int], stop: threading.Event) -> None:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-    held.append(sock)
-    try:
-        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
-        while not stop.is_set():
-            sock.sendall(b"X-Slow: 1\r\n")  # a header line now and then, never the end
-            if stop.wait(0.2):
-                break
-    except OSError:
-        cut.append(1)  # the door closed it
-    finally:
-        sock.close()
 
 
 def test_slow_connections_are_cut_and_never_hold_the_door():
@@ -291,7 +177,7 @@ def test_slow_connections_are_cut_and_never_hold_the_door():
     cut: list[int] = []
     stop = threading.Event()
     clients = [
-        threading.Thread(target=_slow_client, args=(web.port, held, cut, stop), daemon=True)
+        threading.Thread(target=slow_client, args=(web.port, held, cut, stop), daemon=True)
         for _ in range(110)
     ]
     try:
@@ -326,7 +212,7 @@ def test_an_idle_connection_is_closed():
 
 
 def test_healthz_answers_while_every_worker_is_blocked(pki):
-    store = _BlockingStore()
+    store = BlockingStore()
     app, _ = _verifying_app(pki, pki.fetch, store=store)
     web = Door(app, threads=2)
     try:

@@ -16,7 +16,8 @@ from trust_renewal.handlers.interceptors import DELETED_ELSEWHERE_KEY
 
 class DeletedElsewhereHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(handler_input.attributes_manager.request_attributes.get(DELETED_ELSEWHERE_KEY))
+        attributes = getattr(handler_input, "attributes_manager", None)
+        return attributes is not None and bool(attributes.request_attributes.get(DELETED_ELSEWHERE_KEY))
 
     def handle(self, handler_input: HandlerInput) -> Response:
         # The response interceptor says the words and clears the session.
