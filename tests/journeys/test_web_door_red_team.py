@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from support.web_door import DEADLINE, Door, Upstream, forged, slow_client
+from support.web_door import Door, Upstream, forged, slow_client
 from support.web_pki import (
     BASE,
     CERT_URL,
@@ -35,6 +35,9 @@ from trust_renewal.web import verification
 from trust_renewal.web.app import Verifiers, create_app
 from trust_renewal.web.verification import RequestVerifier, TimestampVerifier
 
+# Short enough that no test sleeps for seconds, long enough that a loaded
+# machine still completes a loopback fetch well inside it.
+DEADLINE = 1.0
 
 @pytest.fixture(scope="module")
 def pki() -> Pki:
@@ -50,7 +53,7 @@ def upstream(pki: Pki):
     servers: list[Upstream] = []
 
     def make(modes: dict[str, str], **kw) -> Upstream:
-        servers.append(Upstream(pki.chains[CERT_URL], modes, **kw))
+        servers.append(Upstream(pki.chains[CERT_URL], modes, deadline=DEADLINE, **kw))
         return servers[-1]
 
     yield make
@@ -124,14 +127,14 @@ def test_forgeries_with_stalling_urls_neither_starve_fetches_nor_evict_the_genui
     web = Door(app, threads=6)
     body = launch_body()
     stop = threading.Event()
-    forged: list[int] = []
+    answers: list[int] = []
 
     def forge(worker: int) -> None:
         n = 0
         while not stop.is_set():
             name = f"forged-{worker}-{n}.pem"
             modes[name] = "stall"
-            forged.append(web.post(body, forged(BASE + name))[0])
+            answers.append(web.post(body, forged(BASE + name))[0])
             n += 1
 
     try:
@@ -139,7 +142,9 @@ def test_forgeries_with_stalling_urls_neither_starve_fetches_nor_evict_the_genui
         forgers = [threading.Thread(target=forge, args=(w,), daemon=True) for w in range(2)]
         for thread in forgers:
             thread.start()
-        while len([r for r in host.requests if r.startswith("forged")]) < 2:
+        waited = time.monotonic() + 30  # a bound on waiting for the attack to start, not a speed claim
+        while len(answers) < 2 and not any(r.startswith("forged") for r in host.requests):
+            assert time.monotonic() < waited, "the forgeries never started"
             time.sleep(0.01)
         genuine = [web.post(body, signed(pki, body, BASE + name))[0] for name in rotated]
         cached = [web.post(body, signed(pki, body))[0] for _ in range(5)]
@@ -148,7 +153,7 @@ def test_forgeries_with_stalling_urls_neither_starve_fetches_nor_evict_the_genui
             thread.join(10)
         assert genuine == [200] * len(rotated)  # each needed a fetch, during the attack
         assert cached == [200] * 5
-        assert forged and set(forged) == {400}
+        assert answers and set(answers) == {400}
         assert CERT_URL in verifier.cached_urls or len(verifier.cached_urls) == 4
         assert not any("forged" in url for url in verifier.cached_urls)
     finally:
@@ -183,8 +188,10 @@ def test_slow_connections_are_cut_and_never_hold_the_door():
     try:
         for thread in clients:
             thread.start()
-        while len(held) < 110:
+        waited = time.monotonic() + 30  # a bound on waiting for the slow clients to connect
+        while len(held) < 110 and time.monotonic() < waited:
             time.sleep(0.01)
+        assert len(held) == 110
         body = launch_body()
         # While all 110 are connected and trickling, the door still answers.
         assert web.health() == 200

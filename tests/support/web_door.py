@@ -26,7 +26,10 @@ class Upstream:
     (headers with ``Connection: close`` at once, then the body a byte at a time).
     """
 
-    def __init__(self, chain: bytes, modes: dict[str, str], gap: float = 0.05) -> None:
+    def __init__(
+        self, chain: bytes, modes: dict[str, str], gap: float = 0.05, deadline: float = DEADLINE
+    ) -> None:
+        self.deadline = deadline
         self.chain, self.modes, self.gap = chain, modes, gap
         self.requests: list[str] = []
         self.trickle_bytes_sent = 0
@@ -41,7 +44,7 @@ class Upstream:
     def fetch(self, url: str) -> bytes:
         """The verifier's fetch: Amazon's URL, sent here through the real fetch and its deadline."""
         name = url.rsplit("/", 1)[-1]
-        return fetch_certificate_chain(f"http://127.0.0.1:{self.port}/echo.api/{name}", DEADLINE)
+        return fetch_certificate_chain(f"http://127.0.0.1:{self.port}/echo.api/{name}", self.deadline)
 
     def _serve(self) -> None:
         while not self._stop.is_set():
