@@ -2,7 +2,7 @@
 
 ``run_corpus`` sends every phrasing of tests/corpus/safety.json, as a one-shot
 ("Alexa, tell trust renewal ..."), in each of the five locales, and reads what
-the skill said. ``figures_markdown`` is the README's table. To print it:
+the skill said. ``figures_markdown`` is the table in docs/safety-routes.md. To print it:
 
     .venv/bin/python tests/support/safety_corpus.py
 """
@@ -134,7 +134,7 @@ def distress_marker(locale: str) -> str:
 
 
 def figures_markdown(figures: dict[str, LocaleFigures]) -> str:
-    """The README table: per locale, how many phrasings reached their route, and how."""
+    """The table in docs/safety-routes.md: per locale, how many phrasings reached their route, and how."""
     lines = [
         "| locale | self-harm → crisis line | abuse → abuse line + emergency | distress → distress answer "
         "| ordinary → a safety route | heard inside a longer sentence |",

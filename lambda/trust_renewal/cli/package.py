@@ -190,7 +190,7 @@ def without_placeholder_endpoints(manifest: dict[str, Any]) -> dict[str, Any]:
 
     Alexa refuses a manifest naming a function it cannot call, but creates a skill
     that has no endpoint yet; that first upload gives the skill ID the stacks need
-    (README: Publishing). Skill events need an endpoint, so without one they wait too.
+    (docs/deploy.md: Publishing). Skill events need an endpoint, so without one they wait too.
     """
     out = json.loads(json.dumps(manifest))
     body = out["manifest"]
