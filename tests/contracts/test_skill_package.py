@@ -271,3 +271,11 @@ def test_package_refuses_options_alexa_would_reject(tmp_path, argv, capsys):
     assert _run("--out", str(tmp_path / "out"), *argv) == 2
     assert capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_one_endpoint_at_the_all_zero_account_is_still_a_placeholder(tmp_path, capsys):
+    zero = "arn:aws:lambda:us-east-1:000000000000:function:trust-renewal-skill"
+    code = _run("--out", str(tmp_path / "refused"), "--endpoint", zero, "--privacy-url", PRIVACY,
+                "--terms-url", TERMS)  # fmt: skip
+    assert code == 2 and "Still a placeholder: the endpoint" in capsys.readouterr().err
+    assert not (tmp_path / "refused").exists()
