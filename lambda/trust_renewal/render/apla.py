@@ -189,7 +189,7 @@ def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | No
 
 
 # Crisis numbers are said plainly, never over a sound bed (conversation/safety.py).
-_SAFETY_KEYS = ("safety_call:", "safety_number:")
+_SAFETY_KEYS = ("safety_call:", "safety_now:", "safety_number:")
 
 
 @dataclass(frozen=True)
