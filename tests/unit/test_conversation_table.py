@@ -108,7 +108,7 @@ FAMILY = {
 # numbers and how to hear them again, the breath offered after distress, the
 # neutral fallback cues and the offer of help after two misses.
 SAFETY_ENDINGS = ("safety.", "help.safety", "distress.", "fallback.reprompt.", "fallback.offer_help",
-                  "fallback.safety", "fallback.breath")  # fmt: skip
+                  "fallback.safety", "fallback.breath", "hopeless.ask", "self_harm.ask", "paused.")  # fmt: skip
 
 
 def _fits(last_key: str, situation: Situation) -> bool:
@@ -164,5 +164,7 @@ def test_every_intent_in_every_situation_answers_well(content, who):
 def test_the_readme_shows_the_table_as_the_code_declares_it():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert describe() in readme
+    # The README front page or a page under docs/ (the table moves with the docs).
+    root = Path(__file__).resolve().parents[2]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    assert any(describe() in page.read_text(encoding="utf-8") for page in pages if page.exists())

@@ -247,6 +247,7 @@ def _support(state: State, event: Event, content: Content, context: str) -> tupl
         line = _lines(event, content)
         abuse = [i for i in line.routes["abuse"] if line.numbers[i].role == "abuse"]
         speech += [say("support.lines"), *(ref(f"safety_call:{line.country}:{i}") for i in abuse)]
+        speech.append(say("safety.support_end"))
         return state, Reply(speech=tuple(speech), reprompt=(say("paused.reprompt"),))
     speech.append(say(_cue_key(state, context)))
     return state, Reply(
