@@ -69,7 +69,10 @@ _ALLOWED_WHILE_PAUSED = frozenset(
         "repeat", "home",
     }
 )
-_HELP_KEYS = ("safety_call:", "safety_now:", "safety_number:", "phrase:distress.", "phrase:hopeless.")
+_HELP_KEYS = (
+    "safety_call:", "safety_now:", "safety_number:", "phrase:distress.", "phrase:hopeless.",
+    "phrase:paused.",
+)  # fmt: skip
 MISSES_BEFORE_HELP = 2
 DEFAULT_COUNTRY = "US"
 
@@ -234,7 +237,8 @@ def _after_route(line: Line) -> Reply:
 
 def _goodbye(state: State) -> Reply:
     """Stop after a route: a warm close, never "take care of each other"."""
-    key = "safety.goodbye.paused" if state.exercises_paused else "safety.goodbye.care"
+    caring = state.safety_route in ("self_harm", "harm_done", "someone_else")
+    key = "safety.goodbye.paused" if state.exercises_paused and not caring else "safety.goodbye.care"
     return Reply(speech=(say(key),), end_session=True)
 
 
@@ -349,6 +353,8 @@ def _neutral(state: State, context: str) -> str:
 
 
 def _cue_key(state: State, context: str) -> str:
+    if state.exercises_paused:  # no cue to begin an exercise while they are paused
+        return "paused.reprompt"
     where = _neutral(state, context)
     # After distress or a question about support, no cue asks them to begin.
     return {"offer": "fallback.reprompt.offer", "complete": "fallback.reprompt.complete"}.get(
