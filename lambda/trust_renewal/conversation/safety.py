@@ -46,7 +46,7 @@ from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
 from trust_renewal.conversation.situation import QUESTIONS, Situation
 from trust_renewal.conversation.state import State
-from trust_renewal.conversation.transitions import FAMILY
+from trust_renewal.conversation.transitions.common import FAMILY
 
 _ROUTE_OF_INTENT = {
     "self_harm": "self_harm",
