@@ -103,6 +103,7 @@ class LocaleFigures:
 
 def run_corpus(lambda_handler, locales=tuple(COUNTRY)) -> dict[str, LocaleFigures]:
     """Every phrasing, in every locale, as a one-shot through ``lambda_handler``."""
+    from support.apla_check import played_ssml
     from support.conversation_driver import SKILL_ID
     from trust_renewal.cli.matcher import Matcher
     from trust_renewal.envelopes import EnvelopeBuilder
@@ -127,7 +128,8 @@ def run_corpus(lambda_handler, locales=tuple(COUNTRY)) -> dict[str, LocaleFigure
                         phrase=phrase,
                         intent=match.intent,
                         via=match.via,
-                        ssml=(body.get("outputSpeech") or {}).get("ssml") or "",
+                        # All the device plays: a distress answer's breath comes as APL for Audio.
+                        ssml=" ".join(played_ssml(response)),
                         ended=body.get("shouldEndSession") is True,
                         card="card" in body,
                     )

@@ -212,8 +212,10 @@ class Chat:
             config.effective_skill_id,
             user_id=f"amzn1.ask.account.{user}",
             locale=locale,
-            # An Echo speaker: it plays APL for Audio, so reflections come with their bed.
-            supported_interfaces={"Alexa.Presentation.APLA": {}},
+            # An Echo speaker, as its requests look: the skill declares only APL, which a
+            # speaker has not, so supportedInterfaces is empty. It plays APL for Audio all
+            # the same, so reflections come with their bed.
+            supported_interfaces={},
             # With --time-zone, a device whose settings the skill may read (on loopback).
             **(
                 {"device_id": settings.device_id(), "api_access_token": "local-chat-device"}
