@@ -71,7 +71,7 @@ _ALLOWED_WHILE_PAUSED = frozenset(
 )
 _HELP_KEYS = (
     "safety_call:", "safety_now:", "safety_number:", "phrase:distress.", "phrase:hopeless.",
-    "phrase:paused.",
+    "phrase:paused.", "phrase:self_harm.", "phrase:safety.",
 )  # fmt: skip
 MISSES_BEFORE_HELP = 2
 DEFAULT_COUNTRY = "US"

@@ -185,7 +185,10 @@ def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | No
 
 # Crisis numbers, the question about ending one's life and the paused exercises are said
 # plainly, never over a sound bed (conversation/safety.py).
-_SAFETY_KEYS = ("safety_call:", "safety_now:", "safety_number:", "phrase:hopeless.", "phrase:paused.")
+_SAFETY_KEYS = (
+    "safety_call:", "safety_now:", "safety_number:", "phrase:hopeless.", "phrase:paused.",
+    "phrase:self_harm.", "phrase:safety.",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
