@@ -14,12 +14,14 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.content import Content, load_content
 from trust_renewal.conversation import Event, State
+from trust_renewal.conversation.events import LinkInfo
 from trust_renewal.device_interfaces import raw_interfaces
 from trust_renewal.handlers.time_zones import device_time_zone
 from trust_renewal.render.apla import supports_audio
 
 COUNTRY_BY_LOCALE = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 STATE_KEY = "state"  # request attribute holding the State loaded for this turn
+LINK_KEY = "link"  # request attribute: the session's link to a couple (handlers.linked_session)
 NOTICES_KEY = "notices"  # request attribute: phrase keys to say before the reply
 
 
@@ -89,8 +91,14 @@ def build_event(handler_input: HandlerInput, kind: str, name: str | None = None,
         country=COUNTRY_BY_LOCALE.get(getattr(request, "locale", None) or "en-US", "US"),
         new_session=bool(session is None or session.new),
         plays_sounds=_plays_sounds(envelope),
+        link=_link_info(handler_input),
         **extra,
     )
+
+
+def _link_info(handler_input: HandlerInput) -> LinkInfo:
+    link = handler_input.attributes_manager.request_attributes.get(LINK_KEY)
+    return link.info(handler_input.request_envelope) if link is not None else LinkInfo()
 
 
 def _plays_sounds(envelope: Any) -> bool:
