@@ -72,6 +72,10 @@ def _create(
     handler_input: HandlerInput, store: Store, account: str, state: State, sync: Sync, link: LinkSession | None
 ) -> Result:
     envelope = handler_input.request_envelope
+    if link is not None and [m for m in link.members if m != account]:
+        # Checked against the pointers: a partner whose join failed half way is not a partner.
+        if linking.partners_still_linked(store, envelope, account, link.couple):
+            return ("link_already_linked", {})
     if link is None:
         values = state.to_persisted()
         stamps = {**sync.stamps, **sync.mine}

@@ -26,9 +26,7 @@ def own_progress(state: State) -> bool:
 
 
 def link_partner(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    """ "Link my partner": a code for the other account, or why not."""
-    if event.link.linked:
-        return stay(home(state), say("link.already_linked"), content=content)
+    """ "Link my partner": a code for the other account, or (the edges find) why not."""
     return home(state), Reply(action="link_create")
 
 
@@ -37,7 +35,7 @@ def join_partner(state: State, event: Event, content: Content) -> tuple[State, R
     if event.link.linked:
         question = say("link.join_already_linked")
     elif own_progress(state) and not event.link.waiting:
-        question = say("link.join_replaces", done=len(state.finished))
+        question = say("link.join_replaces")
     else:
         return ask_code(state, event, content)
     state = replace(state, situation=S.CONFIRM_JOIN, offer_target=None)
@@ -136,6 +134,7 @@ def action_result(state: State, event: Event, content: Content) -> tuple[State, 
     if name == "link_delete_asked":
         return stay(home(state), say("link.delete_asked"), content=content)
     known = {
+        "link_already_linked": "link.already_linked",
         "link_limited": "link.limited",
         "link_expired": "link.expired",
         "link_used": "link.used",
