@@ -64,7 +64,8 @@ def test_sqlite_sweeps_old_codes_and_counts_away(tmp_path) -> None:
     store = SqliteStore(tmp_path / "p.sqlite3", merge=merge_changes)
     couple, _, _ = linking.start_couple(store, ENV, A, PROGRAM, {})
     code = linking.make_code(store, ENV, couple)
-    assert linking.check_code(store, ENV, J, "999999" if code != "999999" else "888888", None).status == "wrong"
+    wrong = "999999" if code != "999999" else "888888"
+    assert linking.check_code(store, ENV, J, wrong, None).status == "wrong"
     store.clock = lambda: datetime.now(UTC) + timedelta(hours=2)
     assert store.purge_expired() == 2  # the code and the hour's count of wrong tries
     assert store.load(ENV, key=f"code#{code[:3]}") is None

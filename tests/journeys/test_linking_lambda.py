@@ -109,7 +109,7 @@ def _place(talk) -> tuple:
 
 # -- 1. link by a spoken code -----------------------------------------------------------
 def test_the_code_is_said_digit_by_digit_twice_shown_on_a_screen_and_in_the_app(two):
-    module, maya, _ = two
+    module, _, _ = two
     screen = talk_to(module, MAYA, supported_interfaces=SCREEN)
     code = make_code(screen)
     assert re.fullmatch(r"[1-9]\d{5}", code)

@@ -8,6 +8,7 @@ State, sync and link into the request so the turn goes on with them.
 from __future__ import annotations
 
 import logging
+
 from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.conversation import Reply, State
@@ -69,13 +70,18 @@ def _adopt(handler_input: HandlerInput, state: State, sync: Sync, link: LinkSess
 
 
 def _create(
-    handler_input: HandlerInput, store: Store, account: str, state: State, sync: Sync, link: LinkSession | None
+    handler_input: HandlerInput,
+    store: Store,
+    account: str,
+    state: State,
+    sync: Sync,
+    link: LinkSession | None,
 ) -> Result:
     envelope = handler_input.request_envelope
-    if link is not None and [m for m in link.members if m != account]:
-        # Checked against the pointers: a partner whose join failed half way is not a partner.
-        if linking.partners_still_linked(store, envelope, account, link.couple):
-            return ("link_already_linked", {})
+    # Checked against the pointers: a partner whose join failed half way is not a partner.
+    others = [] if link is None else [m for m in link.members if m != account]
+    if link is not None and others and linking.partners_still_linked(store, envelope, account, link.couple):
+        return ("link_already_linked", {})
     if link is None:
         values = state.to_persisted()
         stamps = {**sync.stamps, **sync.mine}

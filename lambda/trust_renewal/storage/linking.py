@@ -230,7 +230,8 @@ def _count_wrong(store: Store, envelope: Any, key: str, field: str, window: bool
             lifetime = max(1, int(float(values.get("expires", now)) - now) + 1)
         values[field] = int(values.get(field, 0) or 0) + 1
         revision = 1 if expected in (None, ANY_REVISION) else expected + 1
-        if store._write(envelope, key, ShortLived(values, {}, revision, lifetime_s=lifetime), expected) is True:
+        record = ShortLived(values, {}, revision, lifetime_s=lifetime)
+        if store._write(envelope, key, record, expected) is True:
             return
     raise StorageUnavailable("could not count a wrong code")
 
