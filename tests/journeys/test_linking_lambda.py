@@ -412,3 +412,21 @@ def test_a_fault_while_unlinking_never_leaves_an_account_without_its_program(lin
         talk.launch()
         assert talk.state["names"] == ["Maya", "Jordan"]
         talk.end()
+
+
+def test_a_failed_first_read_on_a_linked_account_is_retried_and_lands_on_the_shared_program(linked):
+    module, maya, jordan = linked
+    jordan.launch()
+    jordan.say("AMAZON.YesIntent")
+    jordan.end()
+    faults = Faults(module)
+    faults.arm("GetItem", 2)  # the couple's record could not be read as Maya's session started
+    maya.launch()
+    faults.clear()
+    assert maya.state["names"] == []  # nothing made up is saved over the real program
+    maya.say("ProgressIntent")
+    assert maya.state["names"] == ["Maya", "Jordan"] and maya.state["started"] is True
+    maya.say("AMAZON.NavigateHomeIntent")
+    maya.end()
+    assert _couple(module, JORDAN)["attributes"]["names"] == ["Maya", "Jordan"]
+    assert "names" not in _values(module, MAYA)

@@ -34,7 +34,7 @@ def join_partner(state: State, event: Event, content: Content) -> tuple[State, R
     """ "Join my partner": ask before anything of this account's is replaced, then ask for the code."""
     if event.link.linked:
         question = say("link.join_already_linked")
-    elif own_progress(state) and not event.link.waiting:
+    elif own_progress(state):
         question = say("link.join_replaces")
     else:
         return ask_code(state, event, content)
