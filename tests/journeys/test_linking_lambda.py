@@ -430,3 +430,20 @@ def test_a_failed_first_read_on_a_linked_account_is_retried_and_lands_on_the_sha
     maya.end()
     assert _couple(module, JORDAN)["attributes"]["names"] == ["Maya", "Jordan"]
     assert "names" not in _values(module, MAYA)
+
+
+def test_joining_from_an_account_already_linked_asks_first_and_the_old_partner_keeps_the_program(linked):
+    module, maya, jordan = linked
+    sam = talk_to(module, "amzn1.ask.account.SAM")
+    code = make_code(sam)
+    jordan.launch()
+    jordan.say("JoinPartnerIntent")
+    assert "already shares a program with another account" in jordan.text
+    jordan.say("AMAZON.NoIntent")
+    assert "Nothing has changed." in jordan.text
+    said = join(jordan, code)
+    assert "You're now sharing one program" in said
+    assert _values(module, JORDAN)["link"] == _values(module, "amzn1.ask.account.SAM")["link"]
+    assert _couple(module, MAYA)["attributes"]["members"] == [user_key(MAYA)]
+    maya.launch()
+    assert maya.state["names"] == ["Maya", "Jordan"]
