@@ -24,18 +24,18 @@ class Faults:
 
     def __init__(self, module) -> None:
         self.calls: list[str] = []
-        self.fail_at: dict[str, int] = {}  # operation -> which call of it fails (1-based), once
+        self.fail_at: dict[str, set[int]] = {}  # operation -> which calls of it fail (1-based)
         self.seen: dict[str, int] = {}
         module._runtime.store.client.meta.events.register("before-call.dynamodb.*", self._hook)
 
     def _hook(self, model, **_):
         self.calls.append(model.name)
         self.seen[model.name] = self.seen.get(model.name, 0) + 1
-        if self.fail_at.get(model.name) == self.seen[model.name]:
+        if self.seen[model.name] in self.fail_at.get(model.name, set()):
             raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, model.name)
 
-    def arm(self, operation: str, nth: int) -> None:
-        self.seen, self.calls, self.fail_at = {}, [], {operation: nth}
+    def arm(self, operation: str, *nth: int) -> None:
+        self.seen, self.calls, self.fail_at = {}, [], {operation: set(nth)}
 
     def clear(self) -> None:
         self.fail_at = {}
@@ -447,3 +447,44 @@ def test_joining_from_an_account_already_linked_asks_first_and_the_old_partner_k
     assert _couple(module, MAYA)["attributes"]["members"] == [user_key(MAYA)]
     maya.launch()
     assert maya.state["names"] == ["Maya", "Jordan"]
+
+
+def test_a_deletion_that_fails_on_a_linked_account_is_never_reported_done(linked):
+    module, maya, jordan = linked
+    faults = Faults(module)
+    maya.launch()
+    maya.say("DeleteDataIntent")
+    faults.arm("PutItem", 1, 2)  # the tombstone and its retry both fail
+    maya.say("AMAZON.YesIntent")
+    faults.clear()
+    assert "couldn't delete your data just now" in maya.text
+    assert _values(module, MAYA)["link"] == _values(module, JORDAN)["link"]
+    maya.launch()
+    maya.say("DeleteDataIntent")
+    maya.say("AMAZON.YesIntent")
+    assert "deleted_at" in _record(module, user_key(MAYA))
+
+
+@pytest.mark.parametrize("nth", [1, 3])
+def test_a_fault_while_deleting_the_shared_program_never_half_deletes_it(linked, nth):
+    module, maya, jordan = linked
+    couple_key = _values(module, MAYA)["link"]
+    maya.launch()
+    maya.say("DeleteDataIntent")
+    maya.say("AMAZON.NoIntent")
+    maya.say("AMAZON.YesIntent")
+    maya.end()
+    faults = Faults(module)
+    jordan.launch()
+    jordan.say("DeleteDataIntent")
+    faults.arm("PutItem", nth, nth + 1)
+    jordan.say("AMAZON.YesIntent")
+    faults.clear()
+    if "deleted_at" in _record(module, couple_key):
+        # The shared program is gone: whoever still points at it starts afresh, holding nothing.
+        for talk in (maya, jordan):
+            talk.launch()
+            assert talk.state["names"] == [] and "Welcome to Trust Renewal" in talk.text
+    else:
+        assert "couldn't delete your data just now" in jordan.text
+        assert _couple(module, MAYA)["attributes"]["names"] == ["Maya", "Jordan"]
