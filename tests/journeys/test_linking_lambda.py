@@ -450,7 +450,7 @@ def test_joining_from_an_account_already_linked_asks_first_and_the_old_partner_k
 
 
 def test_a_deletion_that_fails_on_a_linked_account_is_never_reported_done(linked):
-    module, maya, jordan = linked
+    module, maya, _ = linked
     faults = Faults(module)
     maya.launch()
     maya.say("DeleteDataIntent")
