@@ -44,7 +44,9 @@ from trust_renewal.storage.base import (
 log = logging.getLogger(__name__)
 
 # Kept per account even when linked: what belongs to a device or an Alexa account.
-ACCOUNT_FIELDS = frozenset({"zones", "reminder_token", "background", "sounds_told", "people"})
+ACCOUNT_FIELDS = frozenset(
+    {"zones", "reminder_token", "background", "sounds_told", "people", "plain_devices"}
+)
 LINK, MEMBERS, DELETE_ASKED = "link", "members", "delete_asked"
 CODE_LIFETIME_S = 600  # ten minutes
 TRIES_WINDOW_S = 3600  # wrong codes are counted per account per hour
