@@ -488,3 +488,15 @@ def test_a_fault_while_deleting_the_shared_program_never_half_deletes_it(linked,
     else:
         assert "couldn't delete your data just now" in jordan.text
         assert _couple(module, MAYA)["attributes"]["names"] == ["Maya", "Jordan"]
+
+
+def test_a_permission_change_on_a_linked_account_touches_only_that_accounts_own_record(linked):
+    module, maya, jordan = linked
+    before = dict(_values(module, MAYA))
+    body = {"acceptedPermissions": []}  # every permission turned off in the Alexa app
+    module.lambda_handler(maya.builder.event("AlexaSkillEvent.SkillPermissionChanged", body=body), None)
+    after = _values(module, MAYA)
+    assert set(after) <= set(before) | {"reminder_token", "people"}
+    assert after["link"] == before["link"] and "names" not in after
+    jordan.launch()
+    assert jordan.state["names"] == ["Maya", "Jordan"]
