@@ -137,18 +137,20 @@ def _part(changes: Changes, account: bool, extra: dict[str, Any]) -> Changes:
     known = changes.known
     if known is not None:
         stamps = {k: v for k, v in known.stamps.items() if keep(k)}
-        known = Record(values=cut(known.values), stamps=stamps, revision=known.revision)
+        known = Record(values=cut(known.values), stamps=stamps, revision=known.revision, writer=known.writer)
     return Changes(
         values=cut(changes.values),
         stamps={k: v for k, v in changes.stamps.items() if keep(k)},
         changed={k: v for k, v in changes.changed.items() if keep(k)},
         revision=changes.revision,
         known=known,
+        writer=changes.writer,
+        landed=changes.landed,
     )
 
 
 def save_linked(
-    store: Store, envelope: Any, state: State, sync: Any, link: LinkSession
+    store: Store, envelope: Any, state: State, sync: Any, link: LinkSession, writer: str | None = None
 ) -> tuple[Record | None, Record | None]:
     """Save the couple's part, then the account's part: (couple record, account record) written.
 
@@ -157,10 +159,10 @@ def save_linked(
     couple_written = account_written = None
     if sync.changed:
         extra = {linking.MEMBERS: list(link.members), linking.DELETE_ASKED: link.delete_asked}
-        changes = _part(sync.changes(state), account=False, extra=extra)
+        changes = _part(sync.changes(state, writer), account=False, extra=extra)
         couple_written = store.save(envelope, changes, merge=merge_changes, key=link.couple)
     if link.account.changed:
-        changes = _part(link.account.changes(state), account=True, extra={linking.LINK: link.couple})
+        changes = _part(link.account.changes(state, writer), account=True, extra={linking.LINK: link.couple})
         account_written = store.save(envelope, changes, merge=merge_changes, key=own_key(envelope))
     return couple_written, account_written
 
