@@ -24,6 +24,7 @@ STEP_IDS = (
     "boundaries",
     "talk-and-listen",
     "empathy",
+    "how-it-happened",
     "forgiveness",
     "patience-and-self-care",
     "closeness",
