@@ -58,6 +58,9 @@ class State:
     # when not told; and whether the one gentle question was asked.
     hurt: str | None = None
     roles_asked: bool = False
+    # One person alone (issue 25): their role, asked once: "hurt", "caused", "both" (they hurt
+    # each other), "" (skipped: only reflections for either partner), None (not asked yet).
+    solo_role: str | None = None
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
     offer_target: str | None = None  # the exercise an offer is about
@@ -143,6 +146,7 @@ MAX_NUMBER = 10**9
 MAX_LINES = 24
 TURN_STAGES = 4
 HURT_VALUES = ("0", "1", "both")
+SOLO_ROLES = ("", "hurt", "caused", "both")
 
 
 def _text(value: Any) -> str:
@@ -186,6 +190,8 @@ def field_value(name: str, default: Any, value: Any) -> Any:
         return Situation(value)
     if name == "hurt" and value not in (None, *HURT_VALUES):
         raise ValueError("a role is a partner index or both")
+    if name == "solo_role" and value not in (None, *SOLO_ROLES):
+        raise ValueError("a role alone is hurt, caused, both or none")
     if name == "first_speaker" and value not in (0, 1):
         raise ValueError("a partner index is 0 or 1")
     if name == "turn" and value not in range(TURN_STAGES):
