@@ -301,10 +301,13 @@ def care_rows(content: Content) -> list[CareRow]:
                     row("both", _what(p.say, False), "heard by both; nothing asked aloud", p.say)
                     continue
                 who = {"hurt": "hurt", "caused": "caused", "one": "either"}.get(p.speaks, "both")
+                what = _what(p.say, speaking)
                 rule = "each speaks for themselves" if who == "both" else f"spoken by {who} only"
+                if what != "speak":
+                    rule = "heard by both; nothing asked aloud"
                 if step.number > CARE_STEPS:
                     rule += "; a later step"
-                row(who, _what(p.say, speaking), rule, p.say)
+                row(who, what, rule, p.say)
     return rows
 
 
