@@ -221,8 +221,9 @@ def begin(state: State, content: Content, today: str, lead: tuple[Line, ...] = (
     if needs_screening(state, content, exercise):
         # Safety first (issue 25): the screening, said to both, before any exercise for two.
         lead = (*lead, say("care.screening_first"))
+        wanted = exercise.id
         exercise = content.exercise(SCREENING)
-        state = at_position(state, exercise)
+        state = replace(at_position(state, exercise), screening_for=wanted)
     state = replace(
         at_position(state, exercise),
         started=True,
@@ -310,6 +311,10 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
         key = "offer.revisit_next"
     else:
         following = next_unfinished(state, content, after=exercise.id)
+        wanted = content.exercises_by_id.get(state.screening_for or "")
+        if exercise.id == SCREENING and wanted is not None and wanted.id not in finished:
+            following = wanted  # back to the exercise they asked for
+        state = replace(state, screening_for=None)
         key = "offer.next"
     if following is None:
         state = at_position(state, None)

@@ -61,6 +61,8 @@ class State:
     # One person alone (issue 25): their role, asked once: "hurt", "caused", "both" (they hurt
     # each other), "" (skipped: only reflections for either partner), None (not asked yet).
     solo_role: str | None = None
+    # The exercise for two that the safety screening was said before: offered right after it.
+    screening_for: str | None = None
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
     offer_target: str | None = None  # the exercise an offer is about
