@@ -352,7 +352,10 @@ def offer_lines(state: State, content: Content, exercise: Exercise, key: str) ->
 def ready_lines(state: State, content: Content, exercise: Exercise, key: str) -> list[Line]:
     """Before forgiveness, closeness and the future: are you ready? Asked of the partner who was hurt."""
     step = content.step_of(exercise.id)
-    lines = [] if key == "offer.step_start" else [say("ready.next", step_number=step.number, step_title=step.title)]
+    if key == "offer.step_start":
+        lines = [say("ready.starts", title=exercise.title)]
+    else:
+        lines = [say("ready.next", step_number=step.number, step_title=step.title, title=exercise.title)]
     names = role_names(state)
     if names:
         lines.append(say("ready.ask_named", name=names["hurt"], step_title=step.title))
