@@ -9,8 +9,7 @@ import pytest
 from support.engine_steps import intent, launch, run, spoken
 from trust_renewal.content.loader import ContentError, _Checker, _exercise
 from trust_renewal.conversation import State, step
-from trust_renewal.conversation.program import needs_two
-from trust_renewal.conversation.program import SCREENING
+from trust_renewal.conversation.program import SCREENING, needs_two
 from trust_renewal.conversation.situation import Situation
 
 

@@ -368,7 +368,8 @@ def format_report(report: Mapping[str, Any]) -> str:
         lines.append("  " + ", ".join(f"{k} {n}" for k, n in care["summary"].items()))
         lines.append(f"  {'where':<52} {'step':>4}  {'who':<6} {'what':<6} rule")
         lines += [
-            f"  {r['where']:<52} {r['step']:>4}  {r['who']:<6} {r['what']:<6} {r['rule']}" for r in care["rows"]
+            f"  {r['where']:<52} {r['step']:>4}  {r['who']:<6} {r['what']:<6} {r['rule']}"
+            for r in care["rows"]
         ]
     lines += [
         "",

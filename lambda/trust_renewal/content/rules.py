@@ -231,17 +231,20 @@ CARE_LIMITS: dict[str, tuple[str, ...]] = {
     "imagine": ("imagine", "their shoes", "their side", "from where they stand", "hardest part has been for",
                 "what might they", "what might your partner", "they are carrying", "partner is carrying"),
     "praise": ("effort", "shown", "seen your partner try", "quality", "still value", "praise", "admire"),
-    "blame": ("of your own that", "your part in", "your share", "habit of your own", "to blame", "your fault"),
+    "blame": ("of your own that", "your part in", "your share", "habit of your own", "to blame",
+              "your fault"),
 }  # fmt: skip
 # A caused partner's turn that gives the account of what was done: never said back by the hurt partner.
 ACCOUNT_WORDS = ("what you did", "broke the trust", "how it happened", "what led you")
 _LISTEN_ONLY = re.compile(r"\b(only listen|just listen|only listens|you only need to listen)\b")
-_SPEAK_WORDS = re.compile(r"\b(say|tell|name|ask|answer|share|describe|talk|finish|agree|pick|choose|decide)\b")
+_SPEAK_WORDS = re.compile(
+    r"\b(say|tell|name|ask|answer|share|describe|talk|finish|agree|pick|choose|decide)\b"
+)
 
 
 @dataclass(frozen=True)
 class CareRow:
-    """One wording of one prompt: whom it asks (both, hurt, caused, either), what, and the rule allowing it."""
+    """One wording of one prompt: whom it asks (both, hurt, caused, either), what, and which rule allows it."""
 
     where: str
     step: int
@@ -273,7 +276,8 @@ def care_rows(content: Content) -> list[CareRow]:
 
                 if ex.audience == "one":
                     whom = {"hurt": "the partner who was hurt", "caused": "the partner who caused it"}
-                    row(ex.for_ or "either", "think", f"alone, for {whom.get(ex.for_, 'either partner')}", p.say)
+                    alone = f"alone, for {whom.get(ex.for_, 'either partner')}"
+                    row(ex.for_ or "either", "think", alone, p.say)
                     continue
                 hurt, caused = p.variant("hurt"), p.variant("caused")
                 if p.turns:
@@ -282,7 +286,9 @@ def care_rows(content: Content) -> list[CareRow]:
                         row(role, "speak", rule, v.say if v else p.say, f":{role}")
                     account = any(w in normal(caused.say if caused else p.say) for w in ACCOUNT_WORDS)
                     if p.hurt_says_back:
-                        rule = "says back what the other said" + (" (an account of what was done)" if account else "")
+                        rule = "says back what the other said"
+                        if account:
+                            rule += " (an account of what was done)"
                         row("hurt", "speak", rule, "say back" if account else "", ":say-back")
                     else:
                         row("caused", "speak", "only the partner who caused it says back", "", ":say-back")

@@ -50,7 +50,8 @@ def resume_here(state: State, event: Event, content: Content) -> tuple[State, Re
 
 def decline_begin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     exercise = content.exercises_by_id.get(state.offer_target or "")
-    if exercise is not None and content.step_of(exercise.id).ask_ready and first_of_step(state, content, exercise):
+    ready_step = exercise is not None and content.step_of(exercise.id).ask_ready
+    if exercise is not None and ready_step and first_of_step(state, content, exercise):
         return not_ready(state, event, content)
     if exercise is not None and exercise.audience == "one" and not state.solo and run.roles_known(state):
         # A reflection for one partner never holds up the couple's path: on to what comes next.
@@ -60,7 +61,7 @@ def decline_begin(state: State, event: Event, content: Content) -> tuple[State, 
 
 
 def not_ready(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    """ "Not yet" before forgiveness, closeness or the future: respected; the step waits, asked again later."""
+    """ "Not yet" before forgiveness, closeness or the future: respected; the step waits to be asked again."""
     exercise = content.exercise(state.offer_target or "")
     step = content.step_of(exercise.id)
     following = next_unfinished(state, content, after=step.path[-1].id)

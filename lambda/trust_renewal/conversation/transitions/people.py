@@ -182,7 +182,10 @@ def roles_mutual(state: State, event: Event, content: Content) -> tuple[State, R
 
 
 def roles_skip(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    """ "Skip": no roles, no comment, on with the program. Alone, "no" to "were you hurt?" is the other role."""
+    """ "Skip": no roles, no comment, on with the program.
+
+    Alone, "no" to "were you the one who was hurt?" means the other role.
+    """
     if state.solo:
         return _alone_role(state, event, content, "caused" if event.name == "no" else "")
     return _after_roles(replace(state, roles_asked=True), event, content, say("roles.skipped"))
