@@ -53,7 +53,7 @@ def test_the_account_of_what_was_done_is_never_said_back_by_the_hurt_partner() -
          "imagine"),
         ("empathy.what-i-see", 0, "{hurt}, name one way your partner has shown effort.", "praise"),
         ("talk-and-listen.speaker-listener", 0,
-         "{speaker}, tell {listener} one habit of your own that you want to drop. {listener}, listen.", "blame"),
+         "{speaker}, tell {listener} one habit of your own to drop. {listener}, listen.", "blame"),
     ],
 )  # fmt: skip
 def test_a_draft_that_asks_the_hurt_partner_to_carry_the_other_fails(

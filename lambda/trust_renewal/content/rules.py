@@ -244,7 +244,7 @@ _SPEAK_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class CareRow:
-    """One wording of one prompt: whom it asks (both, hurt, caused, either), what, and which rule allows it."""
+    """One wording of one prompt: whom it asks (both, hurt, caused, either), what, and by which rule."""
 
     where: str
     step: int
