@@ -296,7 +296,10 @@ def care_rows(content: Content) -> list[CareRow]:
                 speaking = bool(p.speaks)
                 if p.variants:
                     for v in p.variants:
-                        row(v.role, _what(v.say, speaking), "own wording for this role", v.say, f":{v.role}")
+                        # With "speaks" naming the other role, this role only listens.
+                        mine = p.speaks in ("both", "each", "one", v.role)
+                        what = _what(v.say, mine) if mine or not p.speaks else "listen"
+                        row(v.role, what, "own wording for this role", v.say, f":{v.role}")
                     if hurt is None:
                         rows[-1:] = []  # re-add with the rule that keeps the hurt partner out
                         row("caused", _what(caused.say, speaking) if caused else "speak",
