@@ -45,7 +45,7 @@ ONE_STEP = {
 def test_the_json_report_counts_the_whole_program(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["content", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert len(report["steps"]) == 11
+    assert len(report["steps"]) == 12
     assert report["exercises"] == sum(step["exercises"] for step in report["steps"]) >= 44
     assert report["checkins"] >= 60
     assert set(report["crisis_lines"]) >= {"US", "GB", "CA", "AU", "IN"}

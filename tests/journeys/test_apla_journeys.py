@@ -199,7 +199,7 @@ def test_a_quiet_partner_turn_through_lambda_has_the_bed_under_it(lambda_module,
     talk.say("SkipIntent")  # the one question about who was hurt
     water = sounds()["beds"]["water"]["source"]
     directive = None
-    for _ in range(12):  # through the opening reflection, then into the first turn
+    for _ in range(40):  # the opening reflection, the safety screening, steadying, then the first turn
         talk.say("AMAZON.NextIntent" if talk.builder.attributes.get("state", {}).get("phase") == "exercise"
                  else "AMAZON.YesIntent")
         found = _apla(talk.last)

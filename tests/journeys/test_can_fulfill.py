@@ -56,7 +56,7 @@ def test_a_step_number_of_the_program_is_yes_in_every_locale(locale):
     ("slots", "slot"),
     [
         ({"topic": "gardening"}, "topic"),
-        ({"stepNumber": "12"}, "stepNumber"),
+        ({"stepNumber": "13"}, "stepNumber"),
         ({"stepNumber": "0"}, "stepNumber"),
     ],
 )

@@ -76,8 +76,9 @@ def _in(situation: str, module, content) -> Talk:
         talk.say("AMAZON.YesIntent")  # the first exercise is a reflection
         assert "reflection" in content.path[0].kind
     elif situation == "quiet_turn":
-        talk.say("SkipIntent")
-        talk.say("AMAZON.YesIntent")
+        while not content.exercise(talk.state["offer_target"]).prompts[0].turns:
+            talk.say("SkipIntent")
+        talk.begin()  # after the safety screening, said before a couple's first exercise for two
         state = talk.builder.attributes["state"]
         exercise = content.exercise(state["exercise_id"])
         assert exercise.prompts[state["prompt"]].turns  # one speaks, the other listens

@@ -7,6 +7,7 @@ from typing import Any
 
 from support.apla_check import apla_of, check_directive
 from trust_renewal.config import Config
+from trust_renewal.conversation.program import SCREENING
 from trust_renewal.envelopes import EnvelopeBuilder
 from trust_renewal.render.apla import guide_text
 from trust_renewal.render.ssml import problems, to_text
@@ -98,6 +99,16 @@ class Talk:
             if current in self.finished:
                 return
         raise AssertionError("the exercise never finished")
+
+    def begin(self) -> str:
+        """Yes to an offered exercise. A couple's first exercise for two comes after the safety
+        screening (issue 25): listened to (kept in ``screening``), then yes to the exercise again."""
+        text = self.say("AMAZON.YesIntent")
+        if self.state.get("exercise_id") == SCREENING and SCREENING not in self.finished:
+            self.screening = text
+            self.finish_exercise()
+            text = self.say("AMAZON.YesIntent")
+        return text
 
     def end(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         return self.send(self.builder.session_ended(reason))

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from support.engine_steps import TODAY, intent, keys, launch, run, spoken
 from trust_renewal.conversation import Event, State, step
+from trust_renewal.conversation.program import SCREENING
 from trust_renewal.conversation.situation import IN_EXERCISE, Situation
 
 
@@ -19,7 +20,11 @@ def _turn_exercises(content):
 
 def _at_turn_exercise(content, state: State) -> State:
     ex = _turn_exercise(content)
-    return replace(state, exercise_id=ex.id, prompt=0, turn=0, started=False, situation=Situation.OFFER_BEGIN)
+    # A couple who heard the safety screening (issue 25) before their first exercise for two.
+    return replace(
+        state, exercise_id=ex.id, prompt=0, turn=0, started=False, situation=Situation.OFFER_BEGIN,
+        finished=(*state.finished, SCREENING),
+    )
 
 
 def test_names_address_each_partner_and_turns_move_on_with_done(content):

@@ -19,6 +19,7 @@ from support.engine_steps import TODAY, intent, keys, launch
 from trust_renewal.content import load_content
 from trust_renewal.conversation import Event, Reply, State, step
 from trust_renewal.conversation.events import LinkInfo
+from trust_renewal.conversation.program import SCREENING
 from trust_renewal.conversation.situation import Situation
 
 CONTENT = load_content("en-US")
@@ -50,7 +51,8 @@ def _offered(state: State, exercise) -> State:
 
 
 def _home() -> State:
-    return _say(State(), launch(), intent("home"))[0]
+    # A couple who heard the safety screening: exercises for two begin at once.
+    return _say(State(finished=(SCREENING,)), launch(), intent("home"))[0]
 
 
 def _offer_begin() -> State:

@@ -8,6 +8,7 @@ import pytest
 
 from trust_renewal.conversation import Event, State, step
 from trust_renewal.conversation.events import INTENTS
+from trust_renewal.conversation.program import SCREENING
 from trust_renewal.conversation.situation import QUESTIONS, Situation
 from trust_renewal.conversation.table import SPECIFIC, TABLE, describe
 from trust_renewal.handlers.intents import INTENT_HANDLERS
@@ -25,8 +26,9 @@ SLOTS = {
     "roles_hurt": {"hurtName": "Maya"},
 }
 WHO = {
-    "two names": State(welcomed=True, names=("Maya", "Jordan")),
-    "no names": State(welcomed=True),
+    # Couples who heard the safety screening (issue 25): exercises for two begin at once.
+    "two names": State(welcomed=True, names=("Maya", "Jordan"), finished=(SCREENING,)),
+    "no names": State(welcomed=True, finished=(SCREENING,)),
     "solo": State(welcomed=True, names=("Sam",), solo=True),
 }
 
@@ -83,12 +85,12 @@ def situations(content, base: State) -> dict[Situation, State]:
 # Phrases a reply may end with in each situation, besides its help, fallback and cue.
 ENDINGS: dict[Situation, tuple[str, ...]] = {
     S.HOME: ("home.menu", "reprompt.home"),
-    S.OFFER_BEGIN: ("offer.",),
+    S.OFFER_BEGIN: ("offer.", "ready."),
     S.OFFER_RESUME: ("offer.",),
     S.CONFIRM_START_OVER: ("start_over.confirm",),
     S.CONFIRM_DELETE: ("delete.confirm",),
     S.ASK_WHICH_PARTNER: ("names.which",),
-    S.ASK_ROLES: ("roles.ask", "roles.which_name"),
+    S.ASK_ROLES: ("roles.ask", "roles.which_name", "alone.role_ask"),
     S.PROMPT: ("cue.next",),
     S.REFLECTION: ("cue.next",),
     S.SPEAKER_TURN: ("turn.finished.",),

@@ -9,6 +9,7 @@ import pytest
 from support.engine_steps import intent, run, spoken
 from trust_renewal.conversation import State, step
 from trust_renewal.conversation.exercise import begin, speak_position
+from trust_renewal.conversation.program import SCREENING
 from trust_renewal.conversation.situation import Situation
 from trust_renewal.conversation.state import InvalidState
 
@@ -108,7 +109,7 @@ APOLOGY = "responsibility.the-apology"
 
 def _walk(content, state: State) -> list[tuple[int, int, str]]:
     """(prompt, turn stage, what was said) for every position of the apology, saying "next"."""
-    state = replace(state, exercise_id=APOLOGY, prompt=0, turn=0, started=False)
+    state = replace(state, exercise_id=APOLOGY, prompt=0, turn=0, started=False, finished=(SCREENING,))
     state, reply = begin(state, content, "2026-11-21")
     seen = [(state.prompt, state.turn, spoken(reply, content))]
     while state.exercise_id == APOLOGY and state.situation != Situation.OFFER_BEGIN:
@@ -133,7 +134,7 @@ def test_with_roles_each_partner_hears_their_own_task_in_the_apology(content) ->
     speaking = {turn for turn, _ in turns}
     # Jordan says how it felt to apologize, Maya what she heard and needs; Maya never says back Jordan's turn.
     assert any("Jordan, tell Maya in a sentence or two how it felt" in said for _, said in turns)
-    assert any("Maya, if you want to, tell Jordan what you heard today" in said for _, said in turns)
+    assert any("Maya, if you want to, tell Jordan how this sits with you today" in said for _, said in turns)
     assert len(speaking) == 3  # one say-back stage is left out: the one that was Maya's
 
 
@@ -166,7 +167,7 @@ def test_not_yet_at_forgiveness_moves_on_without_comment(content) -> None:
 
 def test_a_reflection_for_one_partner_is_offered_to_them_by_name_with_the_others_counterpart(content) -> None:
     state = State(welcomed=True, names=("Maya", "Jordan"), hurt="0", roles_asked=True,
-                  exercise_id="responsibility.reflection", situation=Situation.HOME)  # fmt: skip
+                  exercise_id="responsibility.your-questions", situation=Situation.HOME)  # fmt: skip
     state, reply = run(content, state, intent("skip"))
     said = spoken(reply, content)
     assert state.offer_target == "responsibility.getting-ready"

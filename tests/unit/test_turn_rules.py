@@ -9,7 +9,7 @@ import pytest
 from support.engine_steps import intent, launch, run, spoken
 from trust_renewal.content.loader import ContentError, _Checker, _exercise
 from trust_renewal.conversation import State, step
-from trust_renewal.conversation.program import needs_two
+from trust_renewal.conversation.program import SCREENING, needs_two
 from trust_renewal.conversation.situation import Situation
 
 
@@ -23,7 +23,7 @@ def test_handoffs_are_full_once_per_exercise_then_short_and_never_the_same_twice
     for key in ("handoff.reflect", "handoff.switch", "turn.time"):
         assert sum(k.startswith(f"{key}.short.") for k in content.phrases) >= 3
     exercise = max((e for e in content.path if needs_two(e)), key=lambda e: sum(p.turns for p in e.prompts))
-    state = State(welcomed=True, names=("Maya", "Jordan"), exercise_id=exercise.id,
+    state = State(welcomed=True, names=("Maya", "Jordan"), exercise_id=exercise.id, finished=(SCREENING,),
                   situation=Situation.OFFER_BEGIN, offer_target=exercise.id)  # fmt: skip
     state, reply = step(state, intent("yes"), content)
     seen: list[str] = []
@@ -53,7 +53,9 @@ def test_turn_length_comes_from_the_content_and_is_checked(content):
             {**raw, "prompts": [{**raw["prompts"][0], "speak_minutes": bad}]}, "acknowledge", check, "x"
         )
         assert any("speak_minutes" in p for p in check.problems), bad
-    assert all(p.speak_minutes == 2 for e in content.path for p in e.prompts)  # the default
+    assert all(p.speak_minutes == 2 for e in content.path for p in e.prompts if p.turns)  # the default
+    # A prompt where one partner speaks without a turn (issue 25) states its own time.
+    assert all(1 <= p.speak_minutes <= 3 for e in content.path for p in e.prompts if p.speaks)
     assert ContentError  # the loader raises it with every problem found
 
 

@@ -23,6 +23,7 @@ from trust_renewal.content.markup import spoken_seconds
 from trust_renewal.content.rules import (
     MAX_GRADE,
     MIN_WORDS_FOR_GRADE,
+    care_rows,
     exercise_seconds,
     program_warnings,
     role_prompts,
@@ -256,6 +257,19 @@ def reflection_pacing(content: Content, locale: str = "en-US") -> dict[str, Any]
     }
 
 
+def care_table(content: Content) -> dict[str, Any]:
+    """Every prompt wording by whom it asks (both, hurt, caused, either), what, and the rule allowing it."""
+    rows = care_rows(content)
+    summary = Counter(f"{r.who} {r.what}" for r in rows)
+    return {
+        "summary": dict(sorted(summary.items())),
+        "rules": dict(sorted(Counter(r.rule for r in rows).items())),
+        "rows": [
+            {"where": r.where, "step": r.step, "who": r.who, "what": r.what, "rule": r.rule} for r in rows
+        ],
+    }
+
+
 def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, Any]:
     steps = []
     for step in content.steps:
@@ -305,6 +319,7 @@ def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, A
         "couple_minutes_quick": round(sum(ex.quick_minutes for ex in all_exercises)),
         "readability": read,
         "pacing": reflection_pacing(content),
+        "care": care_table(content),
         "warnings": warnings,
     }
 
@@ -347,6 +362,15 @@ def format_report(report: Mapping[str, Any]) -> str:
             f" {pacing['paced']} paced for listening; speech at {rates} words/min,"
             f" {over['median']} with their silences (median; {over['min']} to {over['max']})"
         )
+    care = report.get("care")
+    if care:
+        lines += ["", f"Care: {len(care['rows'])} prompt wordings by who is asked what"]
+        lines.append("  " + ", ".join(f"{k} {n}" for k, n in care["summary"].items()))
+        lines.append(f"  {'where':<52} {'step':>4}  {'who':<6} {'what':<6} rule")
+        lines += [
+            f"  {r['where']:<52} {r['step']:>4}  {r['who']:<6} {r['what']:<6} {r['rule']}"
+            for r in care["rows"]
+        ]
     lines += [
         "",
     ]

@@ -27,6 +27,7 @@ from trust_renewal.content.model import (
     SAFETY_ROLES,
     SAFETY_ROUTES,
     SERVES_WHO,
+    SPEAKS,
     CheckIn,
     Content,
     CrisisLine,
@@ -43,7 +44,7 @@ DEFAULT_LOCALE = "en-US"
 MAX_PROMPTS = PROMPTS_PER_EXERCISE[1]
 # Fields each object may carry; keys starting with "_" are comments for writers.
 STEP_FIELDS = frozenset(
-    {"id", "number", "title", "purpose", "topics", "intro", "reflection", "exercises"}
+    {"id", "number", "title", "purpose", "topics", "intro", "reflection", "exercises", "ask_ready"}
 )
 EXERCISE_FIELDS = frozenset(
     {
@@ -51,7 +52,9 @@ EXERCISE_FIELDS = frozenset(
         "pace", "for", "counterpart",
     }
 )  # fmt: skip
-PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns", "speak_minutes", "variants", "hurt_says_back"})
+PROMPT_FIELDS = frozenset(
+    {"say", "card", "quick", "turns", "speak_minutes", "variants", "hurt_says_back", "speaks"}
+)
 VARIANT_FIELDS = frozenset({"for", "say", "card"})
 DEFAULT_SPEAK_MINUTES = 2
 CHECKIN_FIELDS = frozenset({"id", "say", "card"})
@@ -177,8 +180,12 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         if not isinstance(speak, int) or isinstance(speak, bool) or not 1 <= speak <= 3:
             check.problems.append(f"{pw}: speak_minutes should be a whole number from 1 to 3")
             speak = DEFAULT_SPEAK_MINUTES
-        elif "speak_minutes" in p and not turns:
-            check.problems.append(f"{pw}: speak_minutes only means something on a turn prompt")
+        speaks = p.get("speaks", "")
+        if speaks and (speaks not in SPEAKS or turns):
+            check.problems.append(f"{pw}: 'speaks' is one of {', '.join(SPEAKS)}, and not on a turn prompt")
+            speaks = ""
+        elif "speak_minutes" in p and not (turns or speaks):
+            check.problems.append(f"{pw}: speak_minutes only means something when someone speaks")
         variants = _variants(p.get("variants", []), check, pw)
         prompts.append(
             Prompt(
@@ -189,6 +196,7 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
                 speak_minutes=speak,
                 variants=variants,
                 hurt_says_back=p.get("hurt_says_back", True) is not False,
+                speaks=speaks if isinstance(speaks, str) else "",
             )
         )
     for_ = raw.get("for", "")
@@ -319,6 +327,7 @@ def _steps(raw_steps: list[tuple[str, Any]], check: _Checker) -> tuple[Step, ...
                 topics=tuple(topics),
                 reflection=reflection,
                 exercises=exercises,
+                ask_ready=s.get("ask_ready") is True,
             )
         )
     return tuple(steps)

@@ -17,6 +17,9 @@ AUDIENCES = ("together", "one")
 # Roles a prompt variant (or a reflection for one partner) is written for (issue 16).
 ROLES = ("caused", "hurt")
 REFLECTION_FOR = ("hurt", "caused", "either")
+# Who speaks aloud to a prompt that is not a speaker/listener turn (the closed microphone:
+# the skill holds a timed quiet while they talk). Empty: nobody is asked to speak.
+SPEAKS = ("both", "each", "one", "hurt", "caused")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class Prompt:
     # With roles known, may the partner who was hurt be asked to say back the other's turn?
     # Not where the apology is made: they are never asked to validate the apologizer there.
     hurt_says_back: bool = True
+    # Not a turn, yet someone speaks aloud: who ("both", "each", "one", "hurt", "caused"),
+    # for about ``speak_minutes``, while the microphone is closed.
+    speaks: str = ""
 
     def variant(self, role: str) -> Variant | None:
         return next((v for v in self.variants if v.role == role), None)
@@ -89,6 +95,9 @@ class Step:
     topics: tuple[str, ...]
     reflection: Exercise | None
     exercises: tuple[Exercise, ...]
+    # Asked first whether they are ready (the partner who was hurt, when roles are known);
+    # "not yet" leaves the step for later (issue 25).
+    ask_ready: bool = False
 
     @property
     def path(self) -> tuple[Exercise, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from trust_renewal.content.markup import params_used, spoken_seconds
@@ -23,6 +24,7 @@ STEP_IDS = (
     "boundaries",
     "talk-and-listen",
     "empathy",
+    "how-it-happened",
     "forgiveness",
     "patience-and-self-care",
     "closeness",
@@ -219,6 +221,116 @@ def _role_warnings(content: Content) -> Iterator[str]:
                     )
 
 
+# -- care (issue 25): who each prompt asks what, and what is never asked of the hurt partner ---
+# Before how it happened and forgiveness (steps 1 to 6), the partner who was hurt is never
+# asked to do these; each such prompt needs their own wording or goes to the other partner.
+CARE_STEPS = 6
+CARE_LIMITS: dict[str, tuple[str, ...]] = {
+    "paraphrase": ("tell what you heard", "say what you heard", "say back", "repeat back"),
+    "commit": ("want to work on this", "we want to", "i promise", "commit to", "i will try", "we will try"),
+    "imagine": ("imagine", "their shoes", "their side", "from where they stand", "hardest part has been for",
+                "what might they", "what might your partner", "they are carrying", "partner is carrying"),
+    "praise": ("effort", "shown", "seen your partner try", "quality", "still value", "praise", "admire"),
+    "blame": ("of your own that", "your part in", "your share", "habit of your own", "to blame",
+              "your fault"),
+}  # fmt: skip
+# A caused partner's turn that gives the account of what was done: never said back by the hurt partner.
+ACCOUNT_WORDS = ("what you did", "broke the trust", "how it happened", "what led you")
+_LISTEN_ONLY = re.compile(r"\b(only listen|just listen|only listens|you only need to listen)\b")
+_SPEAK_WORDS = re.compile(
+    r"\b(say|tell|name|ask|answer|share|describe|talk|finish|agree|pick|choose|decide)\b"
+)
+
+
+@dataclass(frozen=True)
+class CareRow:
+    """One wording of one prompt: whom it asks (both, hurt, caused, either), what, and by which rule."""
+
+    where: str
+    step: int
+    who: str
+    what: str  # "speak", "listen" or "think"
+    rule: str
+    text: str
+
+
+def _what(text: str, speaking: bool) -> str:
+    lowered = normal(text)
+    if speaking:
+        return "speak"
+    if _LISTEN_ONLY.search(lowered) and not re.search(r"\byou can say\b", lowered):
+        return "listen"
+    return "speak" if _SPEAK_WORDS.search(lowered) and "[pause" not in text else "think"
+
+
+def care_rows(content: Content) -> list[CareRow]:
+    """Every prompt wording in the program, by whom it asks what (the content report's care table)."""
+    rows: list[CareRow] = []
+    for step in content.steps:
+        for ex in step.path:
+            for i, p in enumerate(ex.prompts, start=1):
+                where = f"{ex.id}:prompt-{i}"
+
+                def row(who: str, what: str, rule: str, text: str, suffix: str = "") -> None:
+                    rows.append(CareRow(where + suffix, step.number, who, what, rule, text))  # noqa: B023
+
+                if ex.audience == "one":
+                    whom = {"hurt": "the partner who was hurt", "caused": "the partner who caused it"}
+                    alone = f"alone, for {whom.get(ex.for_, 'either partner')}"
+                    row(ex.for_ or "either", "think", alone, p.say)
+                    continue
+                hurt, caused = p.variant("hurt"), p.variant("caused")
+                if p.turns:
+                    for role, v in (("caused", caused), ("hurt", hurt)):
+                        rule = "own wording for this role" if v else "each speaks for themselves, in turn"
+                        row(role, "speak", rule, v.say if v else p.say, f":{role}")
+                    account = any(w in normal(caused.say if caused else p.say) for w in ACCOUNT_WORDS)
+                    if p.hurt_says_back:
+                        rule = "says back what the other said"
+                        if account:
+                            rule += " (an account of what was done)"
+                        row("hurt", "speak", rule, "say back" if account else "", ":say-back")
+                    else:
+                        row("caused", "speak", "only the partner who caused it says back", "", ":say-back")
+                    continue
+                speaking = bool(p.speaks)
+                if p.variants:
+                    for v in p.variants:
+                        # With "speaks" naming the other role, this role only listens.
+                        mine = p.speaks in ("both", "each", "one", v.role)
+                        what = _what(v.say, mine) if mine or not p.speaks else "listen"
+                        row(v.role, what, "own wording for this role", v.say, f":{v.role}")
+                    if hurt is None:
+                        rows[-1:] = []  # re-add with the rule that keeps the hurt partner out
+                        row("caused", _what(caused.say, speaking) if caused else "speak",
+                            "offered to the partner who caused it only", caused.say if caused else "",
+                            ":caused")  # fmt: skip
+                    continue
+                if ex.kind == "guided_reflection" and not speaking:
+                    row("both", _what(p.say, False), "heard by both; nothing asked aloud", p.say)
+                    continue
+                who = {"hurt": "hurt", "caused": "caused", "one": "either"}.get(p.speaks, "both")
+                what = _what(p.say, speaking)
+                rule = "each speaks for themselves" if who == "both" else f"spoken by {who} only"
+                if what != "speak":
+                    rule = "heard by both; nothing asked aloud"
+                if step.number > CARE_STEPS:
+                    rule += "; a later step"
+                row(who, what, rule, p.say)
+    return rows
+
+
+def _care_warnings(content: Content) -> Iterator[str]:
+    for r in care_rows(content):
+        if r.step > CARE_STEPS or r.who not in ("hurt", "both", "either"):
+            continue
+        lowered = normal(r.text)
+        for limit, words in CARE_LIMITS.items():
+            hit = next((w for w in words if normal(w) in lowered), None)
+            if hit:
+                yield f"care: {r.where} asks the partner who was hurt to {limit} ({hit!r}) in step {r.step}"
+
+
 def role_prompts(content: Content) -> dict[int, int]:
     """Role-aware prompts per step number (the content report's column)."""
     return {
@@ -245,4 +357,5 @@ def program_warnings(content: Content) -> list[str]:
             warnings.append(f"crisis line {country}: source is not an https page")
     warnings += _repeat_warnings(content)
     warnings += _role_warnings(content)
+    warnings += _care_warnings(content)
     return warnings

@@ -12,9 +12,12 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content, Exercise, Prompt
 from trust_renewal.conversation.program import (
+    SCREENING,
     at_position,
     current_exercise,
+    first_of_step,
     mark_practiced,
+    needs_screening,
     needs_two,
     next_unfinished,
     prompt_index,
@@ -215,6 +218,12 @@ def begin(state: State, content: Content, today: str, lead: tuple[Line, ...] = (
     exercise = current_exercise(state, content)
     if exercise is None:
         return complete_program(state, content)
+    if needs_screening(state, content, exercise):
+        # Safety first (issue 25): the screening, said to both, before any exercise for two.
+        lead = (*lead, say("care.screening_first"))
+        wanted = exercise.id
+        exercise = content.exercise(SCREENING)
+        state = replace(at_position(state, exercise), screening_for=wanted)
     state = replace(
         at_position(state, exercise),
         started=True,
@@ -225,6 +234,8 @@ def begin(state: State, content: Content, today: str, lead: tuple[Line, ...] = (
     intro: list[Line] = list(lead)
     if step.path and step.path[0].id == exercise.id and step.intro:
         intro.append(ref(f"step_intro:{step.id}"))
+        if step.number > 1 and not state.solo:
+            intro.append(say("care.reminder"))  # the screening, in a sentence, at each new step
     intro.append(ref(f"intro:{exercise.id}"))
     return speak_position(state, content, tuple(intro))
 
@@ -300,6 +311,10 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
         key = "offer.revisit_next"
     else:
         following = next_unfinished(state, content, after=exercise.id)
+        wanted = content.exercises_by_id.get(state.screening_for or "")
+        if exercise.id == SCREENING and wanted is not None and wanted.id not in finished:
+            following = wanted  # back to the exercise they asked for
+        state = replace(state, screening_for=None)
         key = "offer.next"
     if following is None:
         state = at_position(state, None)
@@ -316,6 +331,8 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
 def offer_lines(state: State, content: Content, exercise: Exercise, key: str) -> list[Line]:
     """Offer an exercise; one for each partner alone is never called the couple's exercise."""
     step = content.step_of(exercise.id)
+    if step.ask_ready and first_of_step(state, content, exercise):
+        return ready_lines(state, content, exercise, key)
     if exercise.audience == "one" and not state.solo:
         named = _offer_by_name(state, content, exercise)
         if named:
@@ -330,6 +347,21 @@ def offer_lines(state: State, content: Content, exercise: Exercise, key: str) ->
             minutes=_minutes(exercise.minutes),
         )
     ]
+
+
+def ready_lines(state: State, content: Content, exercise: Exercise, key: str) -> list[Line]:
+    """Before forgiveness, closeness and the future: are you ready? Asked of the partner who was hurt."""
+    step = content.step_of(exercise.id)
+    if key == "offer.step_start":
+        lines = [say("ready.starts", title=exercise.title)]
+    else:
+        lines = [say("ready.next", step_number=step.number, step_title=step.title, title=exercise.title)]
+    names = role_names(state)
+    if names:
+        lines.append(say("ready.ask_named", name=names["hurt"], step_title=step.title))
+    else:
+        lines.append(say("ready.ask", step_title=step.title))
+    return lines
 
 
 def _offer_by_name(state: State, content: Content, exercise: Exercise) -> list[Line]:

@@ -21,9 +21,44 @@ def needs_two(exercise: Exercise) -> bool:
     return any(p.turns for p in exercise.prompts)
 
 
+# The safety screening (issue 25): said to both before their first exercise for two.
+SCREENING = "acknowledge.safe-to-begin"
+
+
 def fits(state: State, exercise: Exercise) -> bool:
-    """Whether the exercise suits who is here: one person alone only does the exercises for one."""
-    return not state.solo or exercise.audience == "one"
+    """Whether the exercise suits who is here.
+
+    One person alone only does the exercises for one, and of those written for a
+    role only their own (all of them if they hurt each other or were never asked).
+    """
+    if not state.solo:
+        return True
+    if exercise.audience != "one":
+        return False
+    if exercise.for_ in ("hurt", "caused"):
+        return state.solo_role in (None, "both", exercise.for_)
+    return True
+
+
+def for_two(exercise: Exercise) -> bool:
+    """An exercise where the partners talk to each other (not a reflection both only hear)."""
+    return exercise.audience == "together" and exercise.kind != "guided_reflection"
+
+
+def needs_screening(state: State, content: Content, exercise: Exercise) -> bool:
+    """A couple about to begin their first exercise for two has not yet heard the screening."""
+    return (
+        not state.solo
+        and for_two(exercise)
+        and SCREENING in content.exercises_by_id
+        and SCREENING not in state.finished
+    )
+
+
+def first_of_step(state: State, content: Content, exercise: Exercise) -> bool:
+    """The first exercise of its step that suits who is here."""
+    step = content.step_of(exercise.id)
+    return next((e for e in step.path if fits(state, e)), None) is exercise
 
 
 def next_unfinished(state: State, content: Content, after: str | None) -> Exercise | None:

@@ -63,6 +63,11 @@ class State:
     # when not told; and whether the one gentle question was asked.
     hurt: str | None = None
     roles_asked: bool = False
+    # One person alone (issue 25): their role, asked once: "hurt", "caused", "both" (they hurt
+    # each other), "" (skipped: only reflections for either partner), None (not asked yet).
+    solo_role: str | None = None
+    # The exercise for two that the safety screening was said before: offered right after it.
+    screening_for: str | None = None
     # Safety (issue 22): after an abuse or danger disclosure the couple exercises stay
     # paused, across sessions, until an informed choice resumes them. A neutral flag:
     # nothing of what was said is kept.
@@ -157,6 +162,7 @@ MAX_NUMBER = 10**9
 MAX_LINES = 24
 TURN_STAGES = 4
 HURT_VALUES = ("0", "1", "both")
+SOLO_ROLES = ("", "hurt", "caused", "both")
 # A couple is at most two people, and a first name as the skill keeps it is at
 # most 40 characters (transitions._clean_name trims to that).
 MAX_NAMES = 2
@@ -211,6 +217,8 @@ def field_value(name: str, default: Any, value: Any) -> Any:
         return Situation(value)
     if name == "hurt" and value not in (None, *HURT_VALUES):
         raise ValueError("a role is a partner index or both")
+    if name == "solo_role" and value not in (None, *SOLO_ROLES):
+        raise ValueError("a role alone is hurt, caused, both or none")
     if name == "first_speaker" and value not in (0, 1):
         raise ValueError("a partner index is 0 or 1")
     if name == "turn" and value not in range(TURN_STAGES):

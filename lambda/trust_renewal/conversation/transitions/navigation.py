@@ -10,6 +10,7 @@ from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
     current_exercise,
+    first_of_step,
     fits,
     next_unfinished,
     prompt_index,
@@ -49,11 +50,33 @@ def resume_here(state: State, event: Event, content: Content) -> tuple[State, Re
 
 def decline_begin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     exercise = content.exercises_by_id.get(state.offer_target or "")
+    ready_step = exercise is not None and content.step_of(exercise.id).ask_ready
+    if exercise is not None and ready_step and first_of_step(state, content, exercise):
+        return not_ready(state, event, content)
     if exercise is not None and exercise.audience == "one" and not state.solo and run.roles_known(state):
         # A reflection for one partner never holds up the couple's path: on to what comes next.
         return skip(state, event, content)
     title = exercise.title if exercise else ""
     return home(state), Reply(speech=(say("no.later", title=title),), end_session=True)
+
+
+def not_ready(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "Not yet" before forgiveness, closeness or the future: respected; the step waits to be asked again."""
+    exercise = content.exercise(state.offer_target or "")
+    step = content.step_of(exercise.id)
+    following = next_unfinished(state, content, after=step.path[-1].id)
+    line = say("ready.not_yet", step_title=step.title)
+    if following is None or following.step_id == step.id:
+        return home(state), Reply(speech=(line, say("ready.not_yet_bye")), end_session=True)
+    # Today's exercise moves on too, so the step is not offered again the same day.
+    state = replace(
+        at_position(state, following),
+        situation=S.OFFER_BEGIN,
+        offer_target=following.id,
+        today_exercise=following.id if state.today_exercise == exercise.id else state.today_exercise,
+    )
+    lines = [line, *run.offer_lines(state, content, following, "offer.next")]
+    return state, Reply(speech=tuple(lines), reprompt=(say("reprompt.offer"),))
 
 
 def decline_resume(state: State, event: Event, content: Content) -> tuple[State, Reply]:

@@ -97,6 +97,10 @@ def just_me(state: State, event: Event, content: Content) -> tuple[State, Reply]
     names = (name,) if name else state.names[:1]
     state = replace(state, solo=True, names=names)
     line = say("solo.on_named", name=names[0]) if names else say("solo.on")
+    if state.solo_role is None and state.situation not in IN_EXERCISE:
+        # Once (issue 25): their role, so they hear only the reflections written for it.
+        state = replace(state, situation=S.ASK_ROLES, offer_target=None)
+        return state, Reply(speech=(line, say("alone.role_ask")), reprompt=(say("reprompt.roles"),))
     if state.situation in IN_EXERCISE and not fits(state, exercise_of(state, content)):
         return offer_today(replace(state, situation=S.HOME), event, content, (line,))
     if state.situation == S.OFFER_BEGIN:
@@ -104,6 +108,16 @@ def just_me(state: State, event: Event, content: Content) -> tuple[State, Reply]
         if offered is not None and not fits(state, offered):
             return offer_today(state, event, content, (line,))
     return stay(state, line, content=content)
+
+
+def _alone_role(state: State, event: Event, content: Content, role: str) -> tuple[State, Reply]:
+    """A person alone told their role (or skipped): only those reflections, and a counselor of their own."""
+    state = replace(state, solo_role=role, situation=S.HOME, offer_target=None)
+    line = say(f"alone.role_{role or 'skipped'}")
+    lines = (line, say("alone.counselor"))
+    if mid_exercise(state, content):
+        return offer_resume(state, event, content, lines)
+    return offer_today(state, event, content, lines)
 
 
 def roles_question_due(state: State) -> bool:
@@ -159,6 +173,8 @@ def set_roles(state: State, event: Event, content: Content) -> tuple[State, Repl
 
 def roles_mutual(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """ "We both hurt each other": every exercise keeps its shared wording."""
+    if state.solo and state.situation == S.ASK_ROLES:
+        return _alone_role(state, event, content, "both")
     if len(state.names) < 2 or state.solo:
         return stay(state, say("roles.need_names"), content=content)
     state = replace(state, hurt="both", roles_asked=True)
@@ -166,12 +182,20 @@ def roles_mutual(state: State, event: Event, content: Content) -> tuple[State, R
 
 
 def roles_skip(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    """ "Skip": no roles, no comment, on with the program."""
+    """ "Skip": no roles, no comment, on with the program.
+
+    Alone, "no" to "were you the one who was hurt?" means the other role.
+    """
+    if state.solo:
+        return _alone_role(state, event, content, "caused" if event.name == "no" else "")
     return _after_roles(replace(state, roles_asked=True), event, content, say("roles.skipped"))
 
 
 def roles_change(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """ "Change who was hurt": the question again (inside an exercise, the answer takes effect at once)."""
+    if state.solo and state.situation not in IN_EXERCISE:
+        state = replace(state, situation=S.ASK_ROLES, offer_target=None)
+        return state, Reply(speech=(say("alone.role_ask"),), reprompt=(say("reprompt.roles"),))
     if state.situation in IN_EXERCISE or len(state.names) < 2 or state.solo:
         if len(state.names) < 2 or state.solo:
             return stay(state, say("roles.need_names"), content=content)
@@ -189,6 +213,10 @@ def roles_clear(state: State, event: Event, content: Content) -> tuple[State, Re
 
 def roles_unclear(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """A yes, or something else, while the roles question is open: the question again, plainly."""
+    if state.solo:
+        if event.name == "yes":  # "Were you the one who was hurt?" "Yes."
+            return _alone_role(state, event, content, "hurt")
+        return state, Reply(speech=(say("alone.role_ask"),), reprompt=(say("reprompt.roles"),))
     first, second = (*state.names, "", "")[:2]
     return state, Reply(speech=(say("roles.which_name", first=first, second=second),),
                         reprompt=(say("reprompt.roles"),))
