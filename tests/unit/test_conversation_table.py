@@ -150,7 +150,7 @@ def test_every_intent_in_every_situation_answers_well(content, who):
                 assert _fits(reply.speech[-1].key, after.situation), (where, reply.speech[-1].key)
                 if after.situation in QUESTIONS and name not in ("help", "fallback", "unknown"):
                     assert "?" in text, where  # a question was asked, so it is heard as one
-            if WHO[who].solo:
+            if WHO[who].solo and after.solo:  # "my partner is here now" ends one-person mode
                 lowered = text.lower()
                 # Spoken to one person: never addressed as a pair (a check-in may still ask about a partner).
                 pair = ("thank you both", "both of you", "you both", "each of you", "partner one",

@@ -120,7 +120,10 @@ def _action_result(state: State, event: Event, content: Content) -> tuple[State,
     name = event.name or "failed"
     params = dict(event.slots)
     if "reminder_token" in params:  # the edges created or deleted the daily reminder
-        state = replace(state, reminder_token=params.pop("reminder_token") or None)
+        token = params.pop("reminder_token") or None
+        # Its time as it was said, for "what time is our reminder".
+        said = params.get("time") if token else None
+        state = replace(state, reminder_token=token, reminder_time=said)
     lines = (say(f"reminder.{name}", **params),)
     if name in ("needs_permission",):
         return state, Reply(speech=lines, end_session=True)

@@ -53,6 +53,16 @@ INTENTS = frozenset(
         "roles_mutual",
         "roles_change",
         "roles_clear",
+        # Evenings in their own words (issue 20): stopping for the night, courtesy,
+        # feelings, a question too hard; the partner joining; the reminder's time.
+        "enough_tonight",
+        "thanks",
+        "sorry",
+        "okay_now",
+        "feelings",
+        "too_hard",
+        "partner_joined",
+        "reminder_time",
     }
 )
 

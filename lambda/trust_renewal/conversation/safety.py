@@ -45,6 +45,9 @@ _OPENING = {"self_harm": "self_harm.open", "abuse": "abuse.open", "danger": "dan
 # Once a route has been given, these still do what they say; everything else is
 # answered without offering an exercise.
 _STILL_ALLOWED = frozenset({"stop", "cancel", "pause", "delete_data", "stop_reminders"})
+# After a route, "thank you", "I'm okay now" and "that's enough for tonight" close the
+# session gently, saying how to hear the number again in a later session (issue 20).
+_CLOSES_GENTLY = frozenset({"thanks", "okay_now", "enough_tonight"})
 MISSES_BEFORE_HELP = 2
 DEFAULT_COUNTRY = "US"
 
@@ -106,6 +109,8 @@ def before(
             reprompt=(say(f"fallback.reprompt.{_neutral(state, context)}"),),
         )
     if state.safety_route:
+        if name in _CLOSES_GENTLY:
+            return state, _gentle_close()
         if name == "repeat":
             return state, _numbers_again(state, event, content)
         if name == "help":
@@ -156,6 +161,10 @@ def _numbers_again(state: State, event: Event, content: Content) -> Reply:
     roles = ROUTE_NUMBERS.get(state.safety_route or "", ROUTE_NUMBERS["danger"])
     lines = [ref(f"safety_number:{country}:{role}") for role in roles]
     return Reply(speech=(*lines, say("safety.repeat_again")), reprompt=(say("safety.reprompt"),))
+
+
+def _gentle_close() -> Reply:
+    return Reply(speech=(say("safety.gentle_close"),), end_session=True)
 
 
 def _after_route(line: Line) -> Reply:

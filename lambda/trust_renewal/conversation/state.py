@@ -40,6 +40,10 @@ class State:
     program_done: bool = False
     checkins_heard: int = 0
     reminder_token: str | None = None
+    reminder_time: str | None = None  # the daily reminder's time as it was said ("8 p.m.")
+    # "Let Jordan go first" said where it cannot apply at once: that partner's index
+    # ("0" or "1"), applied when the next exercise with turns begins.
+    next_first: str | None = None
     background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
     sounds_told: bool = False  # has heard, once, how to turn the background sounds off
     # Device time zones, so a session start rarely asks Alexa's Settings API:
@@ -186,6 +190,8 @@ def field_value(name: str, default: Any, value: Any) -> Any:
         return Situation(value)
     if name == "hurt" and value not in (None, *HURT_VALUES):
         raise ValueError("a role is a partner index or both")
+    if name == "next_first" and value not in (None, "0", "1"):
+        raise ValueError("a partner index is 0 or 1")
     if name == "first_speaker" and value not in (0, 1):
         raise ValueError("a partner index is 0 or 1")
     if name == "turn" and value not in range(TURN_STAGES):

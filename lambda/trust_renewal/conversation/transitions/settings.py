@@ -96,3 +96,12 @@ background_on = _background("on")
 
 
 background_quieter = _background("quieter")
+
+
+def reminder_time(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "What time is our reminder": the time kept when it was set, or that none is set."""
+    if state.reminder_token and state.reminder_time:
+        return stay(state, say("reminder.at", time=state.reminder_time), content=content)
+    if state.reminder_token:  # set before its time was kept
+        return stay(state, say("reminder.set_unknown_time"), content=content)
+    return stay(state, say("reminder.none_set"), content=content)
