@@ -129,7 +129,7 @@ def offer_resume(
     if point is None:
         lines: tuple[Line, ...] = (say("resume.where_end", **place), say("offer.finish"))
     elif exercise.prompts[prompt_index(point, exercise)].turns:
-        speaker, _ = run.turn_people(point)
+        speaker, _ = run.turn_people(point, exercise)
         lines = (
             say("resume.where_turn", part=point.prompt + 1, speaker=speaker, **place),
             say("offer.go_on_turn", speaker=speaker),
