@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import sounds
-from trust_renewal.conversation.answers import CONFIRMED, clock_of, unclear_hour
+from trust_renewal.conversation.answers import AGAIN, CONFIRMED, PARTS_OF_DAY, clock_of, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     current_exercise,
@@ -66,11 +66,15 @@ def set_reminder(state: State, event: Event, content: Content) -> tuple[State, R
     time = (event.slots.get("time") or "").strip()
     if not time:
         return stay(state, say("reminder.which_time"), content=content)
+    if time.upper() in PARTS_OF_DAY and event.slots.get(CONFIRMED) != "yes":
+        # "Every evening": which time in the evening, never a time chosen for them.
+        return stay(state, say("reminder.part_of_day", part=f"@part_{time.upper()}"), content=content)
     if unclear_hour(time) and event.slots.get(CONFIRMED) != "yes":
         # "Eight" could be either: one either/or question, answered "in the evening" or "eight p m".
         hour, minute = clock_of(time) or (0, 0)
         spoken = f"{hour}:{minute:02d}" if minute else str(hour)
-        return stay(state, say("reminder.am_or_pm", time=spoken, clock=time), content=content)
+        key = "reminder.am_or_pm_again" if event.slots.get(AGAIN) == "yes" else "reminder.am_or_pm"
+        return stay(state, say(key, time=spoken, clock=time), content=content)
     return state, Reply(action="create_reminder", action_params={"time": time})
 
 
