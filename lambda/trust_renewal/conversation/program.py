@@ -89,6 +89,13 @@ def mark_practiced(state: State, today: str) -> State:
     return replace(state, days_practiced=state.days_practiced + 1, days_in_row=in_row, last_practiced=today)
 
 
+def current_streak(state: State, today: str) -> int:
+    """Days in a row as of today: the kept streak while it is alive (practised today or
+    yesterday), none once a day has passed without practice."""
+    gap = days_since(state, today)
+    return state.days_in_row if gap is not None and 0 <= gap <= 1 else 0
+
+
 def days_since(state: State, today: str) -> int | None:
     if not state.last_practiced:
         return None

@@ -16,7 +16,7 @@ from trust_renewal.conversation.program import (
     run_length,
     todays_exercise,
 )
-from trust_renewal.conversation.reply import Line, Reply, say
+from trust_renewal.conversation.reply import Line, Reply, ref, say
 from trust_renewal.conversation.situation import Situation
 from trust_renewal.conversation.state import State
 
@@ -126,18 +126,32 @@ def offer_resume(
         "step_title": step.title,
         "parts": run_length(state, exercise),
     }
+    # Asked for today's exercise, they hear the question now and are not told to ask for it (issue 20).
+    asked_today = event.name == "todays_exercise"
+    plain = "_plain" if asked_today else ""
     if point is None:
         lines: tuple[Line, ...] = (say("resume.where_end", **place), say("offer.finish"))
     elif exercise.prompts[prompt_index(point, exercise)].turns:
         speaker, _ = run.turn_people(point, exercise)
         lines = (
             say("resume.where_turn", part=point.prompt + 1, speaker=speaker, **place),
-            say("offer.go_on_turn", speaker=speaker),
+            *_question_now(point, exercise, asked_today),
+            say(f"offer.go_on_turn{plain}", speaker=speaker),
         )
     else:
-        lines = (say("resume.where", part=point.prompt + 1, **place), say("offer.resume"))
+        lines = (
+            say("resume.where", part=point.prompt + 1, **place),
+            *_question_now(point, exercise, asked_today),
+            say(f"offer.resume{plain}"),
+        )
     state = replace(state, situation=S.OFFER_RESUME, offer_target=exercise.id)
     return state, Reply(speech=(*lead, *lines), reprompt=(say("reprompt.offer"),))
+
+
+def _question_now(point: State, exercise: Exercise, asked_today: bool) -> tuple[Line, ...]:
+    if not asked_today:
+        return ()
+    return (say("today.question_now"), ref(f"question:{exercise.id}:{prompt_index(point, exercise)}"))
 
 
 def which_partner(state: State) -> Line:

@@ -10,6 +10,7 @@ from trust_renewal.conversation.answers import AGAIN, CONFIRMED, PARTS_OF_DAY, c
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     current_exercise,
+    current_streak,
 )
 from trust_renewal.conversation.reply import Line, Reply, say
 from trust_renewal.conversation.state import State
@@ -23,7 +24,8 @@ from trust_renewal.conversation.transitions.common import (
 
 def progress(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     exercise = current_exercise(state, content)
-    done = len(set(state.finished) & set(content.exercises_by_id))
+    # Each exercise on the path counts once, however often it was revisited.
+    done = len(set(state.finished) & {e.id for e in content.path})
     lines: list[Line] = []
     if exercise is not None:
         step = content.step_of(exercise.id)
@@ -42,8 +44,8 @@ def progress(state: State, event: Event, content: Content) -> tuple[State, Reply
     if state.days_practiced:
         key = "progress.days_one" if state.days_practiced == 1 else "progress.days"
         lines.append(say(key, days=state.days_practiced))
-        if state.days_in_row >= 2:
-            lines.append(say("progress.in_row", days=state.days_in_row))
+        if current_streak(state, event.today) >= 2:
+            lines.append(say("progress.in_row", days=current_streak(state, event.today)))
     else:
         lines.append(say("progress.no_days"))
     return stay(state, *lines, content=content)
