@@ -91,6 +91,8 @@ def _intent(state: State, event: Event, content: Content) -> tuple[State, Reply]
             return state, replace(reply, speech=(*lead, *reply.speech))
     state, reply = transition(state.situation, name)(state, event, content)
     reply = safety.after(previous, state, reply, event)
+    if say("support.hint") in reply.speech:
+        state = replace(state, support_told=True)
     if lead:
         reply = replace(reply, speech=(*lead, *reply.speech))
     return state, reply

@@ -49,6 +49,8 @@ _STILL_ALLOWED = frozenset({"stop", "cancel", "pause", "delete_data", "stop_remi
 # session gently, saying how to hear the number again in a later session (issue 20).
 _CLOSES_GENTLY = frozenset({"thanks", "okay_now", "enough_tonight"})
 MISSES_BEFORE_HELP = 2
+# Situations where help ends with the open question (read from the last line), so nothing follows it.
+_ASKING = frozenset({Situation.ASK_ROLES, Situation.ASK_WHICH_PARTNER, Situation.SAFETY})
 DEFAULT_COUNTRY = "US"
 
 
@@ -123,8 +125,11 @@ def before(
 def after(previous: State, state: State, reply: Reply, event: Event | None = None) -> Reply:
     """In help, and at the end of the first exercise, one sentence on when to see a couples counsellor."""
     if event is not None and event.name == "help" and reply.speech:
-        # Before the help itself, so the reply still ends with what can be said here.
-        return replace(reply, speech=(say("support.hint"), *reply.speech))
+        # After what can be said here, once a session, and never while a question is open
+        # (the reply must end with it) nor after the crisis lines (issue 20).
+        if state.support_told or state.situation in _ASKING or state.safety_route:
+            return reply
+        return replace(reply, speech=(*reply.speech, say("support.hint")))
     done = say("done.exercise")
     if previous.finished or len(state.finished) != 1 or done not in reply.speech:
         return reply

@@ -75,6 +75,7 @@ class State:
     safety_offer: str | None = None
     misses: int = 0
     privacy_told: bool = False
+    support_told: bool = False  # the counselling line was said this session (issue 20: once)
 
     # ----------------------------------------------------------------------------
     def to_persisted(self) -> dict[str, Any]:
@@ -226,7 +227,7 @@ def field_value(name: str, default: Any, value: Any) -> Any:
 
 
 # Safety state lives only in the session: a new session starts without it.
-SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told")
+SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told", "support_told")
 PERSISTED = frozenset(
     f.name
     for f in fields(State)
