@@ -308,8 +308,9 @@ def advance(state: State, content: Content, today: str) -> tuple[State, Reply]:
 
 def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
     exercise = content.exercise(state.exercise_id or "")
-    revisit = exercise.id in state.finished
-    finished = state.finished if revisit else (*state.finished, exercise.id)
+    second = state.second_due == exercise.id  # the other partner's turn at it: not a revisit
+    revisit = exercise.id in state.finished and not second
+    finished = state.finished if exercise.id in state.finished else (*state.finished, exercise.id)
     state = replace(mark_practiced(state, today), finished=finished, turn_over=False)
     if needs_two(exercise):
         # Fairness: whoever listened first opens the next turn-taking exercise.
@@ -320,6 +321,16 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
         title=ref(f"title:{exercise.id}"),
         body=tuple(ref(f"card:{exercise.id}:{i}") for i in range(len(exercise.prompts))),
     )
+    if second:
+        state = replace(state, second_due=None)
+    elif exercise.once_each and state.hurt == "both" and not revisit:
+        # "We both did": the other apology, tonight if they wish, else on another day.
+        state = replace(
+            at_position(state, exercise), second_due=exercise.id, situation=Situation.OFFER_BEGIN,
+            offer_target=exercise.id,
+        )
+        lines.append(say("offer.second_time", title=exercise.title))
+        return state, Reply(speech=tuple(lines), reprompt=(say("reprompt.offer"),), card=card)
     if revisit:
         # A revisited step plays all its exercises, then comes back to where they were.
         path = content.step_of(exercise.id).path

@@ -65,7 +65,8 @@ def todays_exercise(state: State, content: Content, today: str) -> tuple[State, 
     if state.today_date == today and fixed is not None and fits(state, fixed):
         return state, fixed
     exercise = current_exercise(state, content)
-    if exercise is not None and (exercise.id in state.finished or not fits(state, exercise)):
+    second = exercise is not None and state.second_due == exercise.id  # its second time is due
+    if exercise is not None and not second and (exercise.id in state.finished or not fits(state, exercise)):
         exercise = next_unfinished(state, content, after=exercise.id)
     if exercise is None:
         return state, None

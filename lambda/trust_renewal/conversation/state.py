@@ -44,6 +44,9 @@ class State:
     # "Let Jordan go first" said where it cannot apply at once: that partner's index
     # ("0" or "1"), applied when the next exercise with turns begins.
     next_first: str | None = None
+    # An exercise done once for each partner (the apology, with roles "both"): its id
+    # while the second time is still to come or under way.
+    second_due: str | None = None
     background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
     sounds_told: bool = False  # has heard, once, how to turn the background sounds off
     # Device time zones, so a session start rarely asks Alexa's Settings API:

@@ -47,7 +47,9 @@ FAMILY: dict[Situation, str] = {
 def mid_exercise(state: State, content: Content) -> bool:
     """Part way through an exercise that suits who is here (someone alone is not offered a turn)."""
     here = content.exercises_by_id.get(state.exercise_id or "")
-    return state.started and here is not None and here.id not in state.finished and fits(state, here)
+    if here is None or not state.started or not fits(state, here):
+        return False
+    return here.id not in state.finished or state.second_due == here.id
 
 
 def cue(state: State) -> tuple[Line, ...]:
@@ -92,7 +94,10 @@ def offer_today(
     if exercise is None:
         state, reply = run.complete_program(state, content)
         return state, replace(reply, speech=(*lead, *reply.speech))
-    if exercise.id in state.finished:
+    if state.second_due == exercise.id:
+        state = replace(state, situation=S.OFFER_BEGIN, offer_target=exercise.id)
+        lines = [say("offer.second_time_today", title=exercise.title, minutes=run._minutes(exercise.minutes))]
+    elif exercise.id in state.finished:
         following = next_unfinished(state, content, after=exercise.id)
         if following is None:
             state, reply = run.complete_program(state, content)
