@@ -17,6 +17,7 @@ from trust_renewal.conversation.program import (
     mark_practiced,
     needs_two,
     next_unfinished,
+    passed_over,
     prompt_index,
     run_length,
 )
@@ -340,7 +341,10 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
             following = None
         key = "offer.revisit_next"
     else:
-        following = next_unfinished(state, content, after=exercise.id)
+        # A reflection for one partner passed over for today's couple exercise comes next.
+        following = passed_over(state, content, exercise) or next_unfinished(
+            state, content, after=exercise.id
+        )
         key = "offer.next"
     if following is None:
         state = at_position(state, None)

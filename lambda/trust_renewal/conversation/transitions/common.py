@@ -12,6 +12,7 @@ from trust_renewal.conversation.program import (
     at_position,
     fits,
     next_unfinished,
+    passed_over,
     prompt_index,
     run_length,
     todays_exercise,
@@ -106,8 +107,18 @@ def offer_today(
         lines = run.offer_lines(state, content, following, "offer.today_done")
     else:
         state = replace(state, situation=S.OFFER_BEGIN, offer_target=exercise.id)
-        lines = run.offer_lines(state, content, exercise, "offer.today")
+        lines = _with_extra(state, content, exercise, run.offer_lines(state, content, exercise, "offer.today"))
     return state, Reply(speech=(*lead, *lines), reprompt=(say("reprompt.offer"),))
+
+
+def _with_extra(state: State, content: Content, exercise: Exercise, lines: list[Line]) -> list[Line]:
+    """Today's couple exercise, and the reflection for one partner passed over for it, as an extra."""
+    extra = passed_over(state, content, exercise)
+    if extra is None or len(lines) != 1 or lines[0].key != "phrase:offer.today":
+        return lines
+    named = run.role_names(state).get(extra.for_)
+    key = "offer.today_extra_named" if named else "offer.today_extra_each"
+    return [say(key, extra=extra.title, name=named or "", **lines[0].kwargs)]
 
 
 def solo_passing(state: State, content: Content) -> tuple[Line, ...]:
