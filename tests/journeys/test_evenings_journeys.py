@@ -3,6 +3,7 @@ fair rounds, together first, help, where they are, reminders, progress, both apo
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -51,7 +52,7 @@ def test_across_every_exercise_with_turns_openers_alternate_and_even_out(lambda_
         talk.say("AMAZON.YesIntent")
         openers = _run_counting_openers(talk)
         # Inside an exercise the opener alternates round by round.
-        assert all(a != b for a, b in zip(openers, openers[1:], strict=False)), (exercise.id, openers)
+        assert all(a != b for a, b in itertools.pairwise(openers)), (exercise.id, openers)
         rounds += openers
         firsts.append(openers[0])
     # Across the program each partner opens within one of the other, and nobody opens

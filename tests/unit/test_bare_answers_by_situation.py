@@ -51,7 +51,8 @@ CASES = [
     ("am_or_pm", "go_to_step", {"stepNumber": "8"}, {}, "set_reminder", {"time": "08:00", AGAIN: "yes"}),
     ("am_or_pm_again", "set_reminder", {"time": "08:00"}, {}, "set_reminder",
      {"time": "08:00", CONFIRMED: "yes"}),
-    ("am_or_pm_again", "set_reminder", {"time": "EV"}, {}, "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
+    ("am_or_pm_again", "set_reminder", {"time": "EV"}, {}, "set_reminder",
+     {"time": "20:00", CONFIRMED: "yes"}),
     # "Every evening" asks what time in the evening; "eight" is then 8 p.m.
     ("part_time", "set_reminder", {"time": "08:00"}, {}, "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
     ("part_time", "go_to_step", {"stepNumber": "7"}, {}, "set_reminder", {"time": "19:00", CONFIRMED: "yes"}),

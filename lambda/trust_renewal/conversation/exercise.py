@@ -73,7 +73,7 @@ def rounds_begun(state: State, exercise: Exercise) -> bool:
 
 
 def opener_of(state: State, exercise: Exercise) -> int:
-    """Who will open ``exercise`` if it begins now: a partner named with "let … go first", else the stored one."""
+    """Who opens ``exercise`` if it begins now: whoever "let … go first" named, else the stored one."""
     if state.next_first in ("0", "1") and needs_two(exercise):
         return int(state.next_first)
     return first_speaker(state)

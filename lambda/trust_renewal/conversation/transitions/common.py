@@ -107,7 +107,8 @@ def offer_today(
         lines = run.offer_lines(state, content, following, "offer.today_done")
     else:
         state = replace(state, situation=S.OFFER_BEGIN, offer_target=exercise.id)
-        lines = _with_extra(state, content, exercise, run.offer_lines(state, content, exercise, "offer.today"))
+        offer = run.offer_lines(state, content, exercise, "offer.today")
+        lines = _with_extra(state, content, exercise, offer)
     return state, Reply(speech=(*lead, *lines), reprompt=(say("reprompt.offer"),))
 
 

@@ -13,7 +13,6 @@ from trust_renewal.conversation.program import (
     fits,
     next_unfinished,
     prompt_index,
-    run_length,
     todays_exercise,
 )
 from trust_renewal.conversation.reply import Reply, ref, say
