@@ -24,6 +24,11 @@ from trust_renewal.render.ssml import to_text
 from trust_renewal.storage.dynamo_codec import decode_item
 
 CASES = [(p["text"], p["meaning"], place) for p in phrasings() for place in places(p["where"])]
+# Through lambda_handler each phrasing is said once, "anywhere" inside a reflection (the chat
+# tries all three places); each walk there is several requests on moto.
+LAMBDA_CASES = [
+    (p["text"], p["meaning"], "exercise" if p["where"] == "anywhere" else p["where"]) for p in phrasings()
+]
 STOPS = ("stop_for_tonight", "no")
 
 
@@ -64,7 +69,7 @@ def _matcher(locale: str = "en-US") -> Matcher:
     return Matcher.for_locale(locale)
 
 
-@pytest.mark.parametrize(("text", "meaning", "place"), CASES)
+@pytest.mark.parametrize(("text", "meaning", "place"), LAMBDA_CASES)
 def test_each_evening_phrase_does_what_it_means_through_lambda(
     lambda_module, content, text, meaning, place
 ) -> None:
