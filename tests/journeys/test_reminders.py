@@ -173,10 +173,13 @@ def test_a_granted_reminder_is_daily_at_that_hour_in_the_device_time_zone(talk, 
     assert body["pushNotification"] == {"status": "ENABLED"}
     assert _phrase("reminder.set", time="8 p.m.") in said and ".." not in said
     assert not talk.ended
-    # Only the reminder's token is kept; nothing else about the couple changed.
+    # Only the reminder's token and its time (for "what time is our reminder") are kept;
+    # nothing else about the couple changed.
     after = _stored(store)
     assert after.pop("reminder_token") == "alert-1"
+    assert after.pop("reminder_time") == "8 p.m."
     before.pop("reminder_token")
+    before.pop("reminder_time")
     assert after == before
 
 
@@ -187,6 +190,9 @@ def test_parts_of_the_day_and_minutes(talk, api, slot, rule_hour, said):
     if ":" in slot:  # a clock hour before noon could be either: asked once, answered "morning"
         assert text == _phrase("reminder.am_or_pm", time="8:30") and api.calls("POST") == []
         text = talk.say("SetReminderIntent", time="MO")
+    else:  # "every evening": which time in the evening, never one chosen for them (issue 20)
+        assert text == _phrase("reminder.part_of_day", part="evening") and api.calls("POST") == []
+        text = talk.say("SetReminderIntent", time="07:00")  # "at seven"
     rule = api.json_body(api.calls("POST")[0])["trigger"]["recurrence"]["recurrenceRules"][0]
     assert rule == daily_rule(rule_hour, 30 if ":30" in slot else 0)
     assert f"BYHOUR={rule_hour};" in rule
@@ -213,7 +219,10 @@ def test_setting_a_new_time_replaces_the_old_reminder(talk, api, store):
     talk.granted = True
     talk.say("SetReminderIntent", time="20:00")
     talk.say("SetReminderIntent", time="07:00")
-    text = talk.say("SetReminderIntent", time="07:00")  # "seven a m" again: it was the morning
+    # "At seven" answers nothing about morning or evening: asked once more (issue 20).
+    text = talk.say("SetReminderIntent", time="07:00")
+    assert text == _phrase("reminder.am_or_pm_again", time="7") and api.calls("DELETE") == []
+    text = talk.say("SetReminderIntent", time="07:00")  # "seven a m", asked again: the morning
     (delete,) = api.calls("DELETE")
     assert delete.url == f"{API}/v1/alerts/reminders/alert-1"
     assert len(api.calls("POST")) == 2
@@ -241,7 +250,7 @@ def test_without_permission_alexa_asks_for_it_and_the_session_ends(talk, api):
 
 
 def test_accepted_sets_the_reminder_asked_for(talk, api, store):
-    talk.send(talk.builder.intent("SetReminderIntent", {"time": "EV"}))
+    talk.send(talk.builder.intent("SetReminderIntent", {"time": "19:00"}))
     token = talk.last["response"]["directives"][0]["token"]
     talk.granted = True
     talk.permission_answer("ACCEPTED", token)

@@ -11,8 +11,9 @@ def test_the_first_reflection_names_the_switch_once_on_a_device_that_plays_sound
     state, reply = run(content, State(), launch(plays_sounds=True), intent("yes", plays_sounds=True))
     said = keys(reply)
     hint = said.index("phrase:sounds.hint")
-    reflection = next(i for i, k in enumerate(said) if k.startswith("prompt:"))
-    assert hint == reflection - 1 and said.count("phrase:sounds.hint") == 1
+    # As the exercise begins, before its introduction: never between a prompt's lines (issue 20).
+    begins = next(i for i, k in enumerate(said) if k.startswith(("step_intro:", "intro:")))
+    assert hint == begins - 1 and said.count("phrase:sounds.hint") == 1
     assert state.sounds_told
     state, reply = run(content, state, intent("next", plays_sounds=True))
     assert "phrase:sounds.hint" not in keys(reply)
@@ -54,3 +55,12 @@ def test_someone_who_turned_sounds_off_first_never_hears_the_hint(content):
     state, _ = run(content, State(), launch(plays_sounds=True), intent("background_off", plays_sounds=True))
     state, reply = run(content, state, intent("yes", plays_sounds=True))
     assert "phrase:sounds.hint" not in keys(reply)
+
+
+def test_the_sound_hint_never_joins_a_fallback_help_or_safety_answer(content):
+    """Issue 20: the one-time hint waits for an exercise to begin, whatever comes first."""
+    state, _ = run(content, State(), launch(plays_sounds=True))
+    for name in ("fallback", "fallback", "help", "distress", "safety"):
+        state, reply = run(content, state, intent(name, plays_sounds=True))
+        assert "phrase:sounds.hint" not in keys(reply), name
+    assert not state.sounds_told

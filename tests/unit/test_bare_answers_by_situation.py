@@ -6,7 +6,7 @@ import pytest
 
 from support.engine_steps import intent, launch, run
 from trust_renewal.conversation import State
-from trust_renewal.conversation.answers import ALONE, CONFIRMED, interpret, number_of, open_question
+from trust_renewal.conversation.answers import AGAIN, ALONE, CONFIRMED, interpret, number_of, open_question
 
 
 def _asked(content, question: str) -> State:
@@ -16,8 +16,12 @@ def _asked(content, question: str) -> State:
         "names": intent("set_names"),
         "time": intent("set_reminder"),
         "am_or_pm": intent("set_reminder", slots={"time": "08:00"}),
+        "am_or_pm_again": intent("set_reminder", slots={"time": "08:00"}),
+        "part_time": intent("set_reminder", slots={"time": "EV"}),
     }[question]
     state = run(content, start, event)[0]
+    if question == "am_or_pm_again":  # "at eight" again: asked once more
+        state = run(content, state, intent("set_reminder", slots={"time": "08:00"}))[0]
     assert open_question(state)[0] == question
     return state
 
@@ -41,6 +45,18 @@ CASES = [
     ("am_or_pm", "set_reminder", {"time": "MO"}, {}, "set_reminder", {"time": "08:00", CONFIRMED: "yes"}),
     ("am_or_pm", "set_reminder", {"time": "20:00"}, {}, "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
     ("am_or_pm", "yes", {}, {}, "set_reminder", {"time": "08:00"}),
+    # Issue 20: "at eight" after "morning or evening?" is asked once more; asked again, the
+    # same hour is the morning ("eight a m" reaches the skill as that hour).
+    ("am_or_pm", "set_reminder", {"time": "08:00"}, {}, "set_reminder", {"time": "08:00", AGAIN: "yes"}),
+    ("am_or_pm", "go_to_step", {"stepNumber": "8"}, {}, "set_reminder", {"time": "08:00", AGAIN: "yes"}),
+    ("am_or_pm_again", "set_reminder", {"time": "08:00"}, {}, "set_reminder",
+     {"time": "08:00", CONFIRMED: "yes"}),
+    ("am_or_pm_again", "set_reminder", {"time": "EV"}, {}, "set_reminder",
+     {"time": "20:00", CONFIRMED: "yes"}),
+    # "Every evening" asks what time in the evening; "eight" is then 8 p.m.
+    ("part_time", "set_reminder", {"time": "08:00"}, {}, "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
+    ("part_time", "go_to_step", {"stepNumber": "7"}, {}, "set_reminder", {"time": "19:00", CONFIRMED: "yes"}),
+    ("part_time", "set_reminder", {"time": "20:30"}, {}, "set_reminder", {"time": "20:30", CONFIRMED: "yes"}),
 ]  # fmt: skip
 
 

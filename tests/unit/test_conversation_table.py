@@ -121,7 +121,8 @@ FAMILY = {
 # neutral fallback cues and the offer of help after two misses.
 SAFETY_ENDINGS = ("safety.", "help.safety", "distress.", "fallback.reprompt.", "fallback.offer_help",
                   "fallback.safety", "fallback.breath", "hopeless.ask", "self_harm.ask",
-                  "paused.")  # fmt: skip
+                  "paused.",
+                  "support.hint")  # after help, once a session, the counselling line (issue 20)  # fmt: skip
 
 
 def _fits(last_key: str, situation: Situation) -> bool:
@@ -165,7 +166,7 @@ def test_every_intent_in_every_situation_answers_well(content, who):
                 assert _fits(reply.speech[-1].key, after.situation), (where, reply.speech[-1].key)
                 if after.situation in QUESTIONS and name not in ("help", "fallback", "unknown"):
                     assert "?" in text, where  # a question was asked, so it is heard as one
-            if WHO[who].solo:
+            if WHO[who].solo and after.solo:  # "my partner is here now" ends one-person mode
                 lowered = text.lower()
                 # Spoken to one person: never addressed as a pair (a check-in may still ask about a partner).
                 pair = ("thank you both", "both of you", "you both", "each of you", "partner one",

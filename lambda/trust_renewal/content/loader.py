@@ -49,7 +49,7 @@ STEP_FIELDS = frozenset(
 EXERCISE_FIELDS = frozenset(
     {
         "id", "title", "kind", "audience", "minutes", "quick_minutes", "intro", "prompts", "closing",
-        "pace", "for", "counterpart",
+        "pace", "for", "counterpart", "once_each",
     }
 )  # fmt: skip
 PROMPT_FIELDS = frozenset(
@@ -208,6 +208,10 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
     if not isinstance(counterpart, str):
         check.problems.append(f"{where}: 'counterpart' is an exercise id")
         counterpart = ""
+    once_each = raw.get("once_each", False)
+    if not isinstance(once_each, bool):
+        check.problems.append(f"{where}: 'once_each' is true or false")
+        once_each = False
     if not 1 <= len(prompts) <= MAX_PROMPTS:
         check.problems.append(f"{where}: has {len(prompts)} prompts, expected 1 to {MAX_PROMPTS}")
     exercise = Exercise(
@@ -228,6 +232,7 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         pace=pace,
         for_=for_ if isinstance(for_, str) else "",
         counterpart=counterpart,
+        once_each=once_each,
     )
     if len(check.problems) == found_before:  # timings only mean something on sound data
         _check_durations(exercise, check, where)
@@ -351,7 +356,7 @@ def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
 
 # Keys whose values are identifiers or slot synonyms, never respelled.
 _NOT_PROSE = frozenset(
-    {"id", "kind", "audience", "topics", "source", "sources", "pace", "for", "counterpart"}
+    {"id", "kind", "audience", "topics", "source", "sources", "pace", "for", "counterpart", "once_each"}
 )
 
 

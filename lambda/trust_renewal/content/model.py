@@ -76,6 +76,9 @@ class Exercise:
     # the other partner's own reflection, offered alongside when roles are known.
     for_: str = ""
     counterpart: str = ""
+    # One partner speaks for the whole exercise (the apology): when the couple said they
+    # both hurt each other, it is offered a second time, for the other partner.
+    once_each: bool = False
 
     def prompt_indexes(self, quick: bool) -> tuple[int, ...]:
         """Which prompts to speak, in order, for the full or the quick version."""

@@ -37,6 +37,8 @@ ASKING = {
     "phrase:names.which": "names",  # "which of you is Sam?" is answered with a name
     "phrase:reminder.which_time": "time",
     "phrase:reminder.am_or_pm": "am_or_pm",
+    "phrase:reminder.am_or_pm_again": "am_or_pm_again",  # asked once more after a bare "at eight"
+    "phrase:reminder.part_of_day": "part_time",  # "every evening": what time in the evening?
     "phrase:roles.ask": "roles",  # "which of you was hurt?": a name, both, or skip
     "phrase:roles.which_name": "roles",
     "phrase:help.roles": "roles",
@@ -50,6 +52,9 @@ ASKING = {
 }
 ALONE = "nameAlone"  # SetNamesIntent's slot for a name said on its own
 CONFIRMED = "time_confirmed"  # slot the conversation adds once a.m./p.m. is settled
+AGAIN = "time_again"  # slot the conversation adds when "morning or evening?" was answered with the hour again
+PARTS_OF_DAY = ("MO", "AF", "EV", "NI")
+_TIME_QUESTIONS = ("time", "am_or_pm", "am_or_pm_again", "part_time")
 _MORNING = ("MO",)
 _LATER = ("AF", "EV", "NI")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -124,18 +129,21 @@ def interpret(state: State, event: Event, content: Content) -> Event:
         names = [n for n in re.split(r"\s+and\s+", heard_topic) if re.fullmatch(r"[A-Za-z'\-]+", n)]
         if 1 <= len(names) <= 2 and len(names) == len(heard_topic.split(" and ")):
             return _as(event, "set_names", **dict(zip(("firstName", "secondName"), names, strict=False)))
-    if event.name == "go_to_step" and asked in ("time", "am_or_pm") and not event.slot_ids.get("topic"):
+    if event.name == "go_to_step" and asked in _TIME_QUESTIONS and not event.slot_ids.get("topic"):
         hour = number_of(slots.get("stepNumber", ""))
         if hour is not None and 1 <= hour <= 23:
-            return _as(event, "set_reminder", time=f"{hour:02d}:00")
+            event = _as(event, "set_reminder", time=f"{hour:02d}:00")
+            slots = dict(event.slots)
     if event.name == "set_reminder":
         time = slots.get("time", "").strip()
         clock = clock_of(time)
         if asked == "step" and clock and clock[1] == 0 and 1 <= clock[0] <= len(content.steps):
             return _as(event, "go_to_step", stepNumber=str(clock[0]))
-        if asked == "am_or_pm":
-            return _settle(event, time, params.get("clock", ""))
-    if asked == "am_or_pm" and event.name in ("yes", "no") and params.get("clock"):
+        if asked in ("am_or_pm", "am_or_pm_again"):
+            return _settle(event, time, params.get("clock", ""), again=asked == "am_or_pm_again")
+        if asked == "part_time":
+            return _in_part(event, time, params.get("part", "").removeprefix("@part_"))
+    if asked in ("am_or_pm", "am_or_pm_again") and event.name in ("yes", "no") and params.get("clock"):
         # "Morning or evening?" is not a yes-or-no question: ask it again.
         return _as(event, "set_reminder", time=params["clock"])
     return event
@@ -180,18 +188,36 @@ def _names(event: Event, slots: dict[str, str], asked: str | None, content: Cont
     return event
 
 
-def _settle(event: Event, time: str, asked_clock: str) -> Event:
-    """The answer to "in the morning, or in the evening?" for the time first heard."""
+def _settle(event: Event, time: str, asked_clock: str, again: bool = False) -> Event:
+    """The answer to "in the morning, or in the evening?" for the time first heard.
+
+    The same hour again ("at eight") does not say which: it is asked once more. Asked
+    again, the same hour is taken as the morning, since "eight a.m." reaches the skill
+    as that same hour.
+    """
     first = clock_of(asked_clock)
     clock = clock_of(time)
     if first is None:
         return event
     hour, minute = first
+    if clock is not None and clock == first and not again:
+        return _as(event, "set_reminder", time=f"{hour:02d}:{minute:02d}", **{AGAIN: "yes"})
     if time in _MORNING or (clock is not None and clock == first):
         return _as(event, "set_reminder", time=f"{hour:02d}:{minute:02d}", **{CONFIRMED: "yes"})
     if time in _LATER or (clock is not None and clock == (hour + 12, minute)):
         return _as(event, "set_reminder", time=f"{hour + 12:02d}:{minute:02d}", **{CONFIRMED: "yes"})
     return event  # another time altogether: heard as a new request
+
+
+def _in_part(event: Event, time: str, part: str) -> Event:
+    """The answer to "what time in the evening?": an hour said alone is in that part of the day."""
+    clock = clock_of(time)
+    if clock is None or part not in PARTS_OF_DAY:
+        return event  # another part of the day, or something else: heard as a new request
+    hour, minute = clock
+    if part != "MO" and 1 <= hour <= 11:
+        hour += 12
+    return _as(event, "set_reminder", time=f"{hour:02d}:{minute:02d}", **{CONFIRMED: "yes"})
 
 
 def _as(event: Event, name: str, _topic_id: str | None = None, **slots: str) -> Event:

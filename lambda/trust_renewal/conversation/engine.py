@@ -93,6 +93,8 @@ def _intent(state: State, event: Event, content: Content) -> tuple[State, Reply]
             return state, replace(reply, speech=(*lead, *reply.speech))
     state, reply = transition(state.situation, name)(state, event, content)
     reply = safety.after(previous, state, reply, event)
+    if say("support.hint") in reply.speech:
+        state = replace(state, support_told=True)
     if lead:
         reply = replace(reply, speech=(*lead, *reply.speech))
     return state, reply
@@ -127,7 +129,10 @@ def _action_result(state: State, event: Event, content: Content) -> tuple[State,
         return linking.action_result(state, event, content)
     params = dict(event.slots)
     if "reminder_token" in params:  # the edges created or deleted the daily reminder
-        state = replace(state, reminder_token=params.pop("reminder_token") or None)
+        token = params.pop("reminder_token") or None
+        # Its time as it was said, for "what time is our reminder".
+        said = params.get("time") if token else None
+        state = replace(state, reminder_token=token, reminder_time=said)
     lines = (say(f"reminder.{name}", **params),)
     if name in ("needs_permission",):
         return state, Reply(speech=lines, end_session=True)

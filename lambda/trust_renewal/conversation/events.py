@@ -62,6 +62,16 @@ INTENTS = frozenset(
         "join_partner",
         "link_code",
         "unlink_partner",
+        # Evenings in their own words (issue 20): stopping for the night, courtesy,
+        # feelings, a question too hard; the partner joining; the reminder's time.
+        "enough_tonight",
+        "thanks",
+        "sorry",
+        "okay_now",
+        "feelings",
+        "too_hard",
+        "partner_joined",
+        "reminder_time",
     }
 )
 

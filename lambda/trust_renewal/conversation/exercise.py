@@ -20,6 +20,7 @@ from trust_renewal.conversation.program import (
     needs_screening,
     needs_two,
     next_unfinished,
+    passed_over,
     prompt_index,
     run_length,
 )
@@ -50,13 +51,40 @@ def partner_labels(state: State, first_index: int) -> tuple[str, str]:
 
 
 def first_speaker(state: State) -> int:
-    """Who opens the turns of the current exercise (stored; alternates per exercise)."""
+    """Who opens the first round of the current exercise (stored; alternates per exercise)."""
     return state.first_speaker if state.first_speaker in (0, 1) else 0
 
 
-def turn_people(state: State) -> tuple[str, str]:
+def round_opener(state: State, exercise: Exercise) -> int:
+    """Who opens the round at the state's prompt: the exercise's opener, then each in turn.
+
+    Counted over the turn prompts before this one in the run (full or quick), so a
+    prompt both answer together between two rounds does not break the alternation.
+    """
+    earlier = exercise.prompt_indexes(state.quick)[: state.prompt]
+    rounds = sum(1 for i in earlier if exercise.prompts[i].turns)
+    return first_speaker(state) ^ (rounds % 2)
+
+
+def rounds_begun(state: State, exercise: Exercise) -> bool:
+    """Whether anyone has had a turn yet in this run of the exercise."""
+    earlier = exercise.prompt_indexes(state.quick)[: state.prompt]
+    if any(exercise.prompts[i].turns for i in earlier):
+        return True
+    here = exercise.prompts[prompt_index(state, exercise)]
+    return here.turns and (state.turn > 0 or state.turn_over)
+
+
+def opener_of(state: State, exercise: Exercise) -> int:
+    """Who opens ``exercise`` if it begins now: whoever "let … go first" named, else the stored one."""
+    if state.next_first in ("0", "1") and needs_two(exercise):
+        return int(state.next_first)
+    return first_speaker(state)
+
+
+def turn_people(state: State, exercise: Exercise) -> tuple[str, str]:
     """(who speaks, who listens) at the state's turn stage."""
-    a, b = partner_labels(state, first_speaker(state))
+    a, b = partner_labels(state, round_opener(state, exercise))
     return (a, b) if state.turn < 2 else (b, a)
 
 
@@ -89,18 +117,18 @@ def prompt_refs(state: State, exercise: Exercise, index: int, kind: str = "promp
     return (ref(f"{kind}:{exercise.id}:{index}"),)
 
 
-def _speaking(state: State, stage: int) -> int:
+def speaking(state: State, exercise: Exercise, stage: int) -> int:
     """The partner index who talks at a turn stage (speaker at 0 and 2, the one saying back at 1 and 3)."""
-    first = first_speaker(state)
+    first = round_opener(state, exercise)
     return first if stage in (0, 3) else 1 - first
 
 
-def hurt_would_say_back(state: State, prompt: Prompt, stage: int) -> bool:
+def hurt_would_say_back(state: State, exercise: Exercise, prompt: Prompt, stage: int) -> bool:
     """Where roles matter, the partner who was hurt is never asked to say back the other's words."""
     return (
         stage % 2 == 1
         and not prompt.hurt_says_back
-        and role_of(state, _speaking(state, stage)) == "hurt"
+        and role_of(state, speaking(state, exercise, stage)) == "hurt"
     )
 
 
@@ -132,7 +160,7 @@ def _wording(key: str, first: bool, index: int) -> str:
 
 def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> list[Line]:
     """What a turn stage says: the handoff or prompt, who speaks for how long, the quiet, one question."""
-    speaker, listener = turn_people(state)
+    speaker, listener = turn_people(state, exercise)
     # The full instructions at the exercise's first turn prompt; short ones after.
     earlier = exercise.prompt_indexes(state.quick)[: state.prompt]
     first_time = not any(exercise.prompts[i].turns for i in earlier)
@@ -140,7 +168,7 @@ def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> 
     if state.turn % 2 == 0:
         if state.turn == 2:
             lines.append(say(_wording("handoff.switch", first_time, state.prompt), speaker=speaker))
-        role = role_of(state, _speaking(state, state.turn))
+        role = role_of(state, speaking(state, exercise, state.turn))
         if role and prompt.variant(role):
             # The speaker's own task where it differs (the apology: who apologizes, who was hurt).
             key = f"prompt:{exercise.id}:{index}:{role}"
@@ -201,7 +229,7 @@ def more_time(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tu
     """Another stretch of quiet for whoever is speaking now."""
     exercise = content.exercise(state.exercise_id or "")
     prompt = exercise.prompts[prompt_index(state, exercise)]
-    speaker, listener = turn_people(state)
+    speaker, listener = turn_people(state, exercise)
     talking = speaker if state.turn % 2 == 0 else listener
     minutes = prompt.speak_minutes if state.turn % 2 == 0 else REFLECT_MINUTES
     lines = (
@@ -228,7 +256,10 @@ def begin(state: State, content: Content, today: str, lead: tuple[Line, ...] = (
         at_position(state, exercise),
         started=True,
         quick=state.quick and state.exercise_id == exercise.id,
+        first_speaker=opener_of(state, exercise),
     )
+    if needs_two(exercise):
+        state = replace(state, next_first=None)  # "let Jordan go first" is used up here
     state = replace(mark_practiced(state, today), offer_target=None)
     step = content.step_of(exercise.id)
     intro: list[Line] = list(lead)
@@ -278,7 +309,7 @@ def advance(state: State, content: Content, today: str) -> tuple[State, Reply]:
     prompt = exercise.prompts[prompt_index(state, exercise)]
     if prompt.turns and state.turn < 3:
         stage = state.turn + 1
-        if hurt_would_say_back(state, prompt, stage):
+        if hurt_would_say_back(state, exercise, prompt, stage):
             stage += 1
         if stage <= 3:
             return speak_position(replace(state, turn=stage), content)
@@ -289,8 +320,9 @@ def advance(state: State, content: Content, today: str) -> tuple[State, Reply]:
 
 def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
     exercise = content.exercise(state.exercise_id or "")
-    revisit = exercise.id in state.finished
-    finished = state.finished if revisit else (*state.finished, exercise.id)
+    second = state.second_due == exercise.id  # the other partner's turn at it: not a revisit
+    revisit = exercise.id in state.finished and not second
+    finished = state.finished if exercise.id in state.finished else (*state.finished, exercise.id)
     state = replace(mark_practiced(state, today), finished=finished, turn_over=False)
     if needs_two(exercise):
         # Fairness: whoever listened first opens the next turn-taking exercise.
@@ -301,6 +333,16 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
         title=ref(f"title:{exercise.id}"),
         body=tuple(ref(f"card:{exercise.id}:{i}") for i in range(len(exercise.prompts))),
     )
+    if second:
+        state = replace(state, second_due=None)
+    elif exercise.once_each and state.hurt == "both" and not revisit:
+        # "We both did": the other apology, tonight if they wish, else on another day.
+        state = replace(
+            at_position(state, exercise), second_due=exercise.id, situation=Situation.OFFER_BEGIN,
+            offer_target=exercise.id,
+        )
+        lines.append(say("offer.second_time", title=exercise.title))
+        return state, Reply(speech=tuple(lines), reprompt=(say("reprompt.offer"),), card=card)
     if revisit:
         # A revisited step plays all its exercises, then comes back to where they were.
         path = content.step_of(exercise.id).path
@@ -310,7 +352,10 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
             following = None
         key = "offer.revisit_next"
     else:
-        following = next_unfinished(state, content, after=exercise.id)
+        # A reflection for one partner passed over for today's couple exercise comes next.
+        following = passed_over(state, content, exercise) or next_unfinished(
+            state, content, after=exercise.id
+        )
         wanted = content.exercises_by_id.get(state.screening_for or "")
         if exercise.id == SCREENING and wanted is not None and wanted.id not in finished:
             following = wanted  # back to the exercise they asked for

@@ -100,13 +100,40 @@ def todays_exercise(state: State, content: Content, today: str) -> tuple[State, 
     if state.today_date == today and fixed is not None and fits(state, fixed):
         return state, fixed
     exercise = current_exercise(state, content)
-    if exercise is not None and (exercise.id in state.finished or not fits(state, exercise)):
+    second = exercise is not None and state.second_due == exercise.id  # its second time is due
+    if exercise is not None and not second and (exercise.id in state.finished or not fits(state, exercise)):
         exercise = next_unfinished(state, content, after=exercise.id)
     if exercise is None:
         return state, None
+    if not second:
+        exercise = for_the_couple(state, content, exercise)
     if state.exercise_id != exercise.id:
         state = at_position(state, exercise)
     return replace(state, today_date=today, today_exercise=exercise.id), exercise
+
+
+def for_the_couple(state: State, content: Content, exercise: Exercise) -> Exercise:
+    """A couple's exercise of the day is one for both: a reflection for one partner on the
+    way is passed over, to be offered after it as an extra (``passed_over``)."""
+    if state.solo or exercise.audience != "one":
+        return exercise
+    done = set(state.finished)
+    start = content.path_index(exercise.id)
+    return next((e for e in content.path[start:] if e.id not in done and e.audience != "one"), exercise)
+
+
+def passed_over(state: State, content: Content, exercise: Exercise) -> Exercise | None:
+    """The first unfinished reflection for one partner just before ``exercise`` on the path."""
+    if state.solo or exercise.audience == "one":
+        return None
+    done = set(state.finished)
+    before: list[Exercise] = []
+    for e in reversed(content.path[: content.path_index(exercise.id)]):
+        if e.audience != "one":
+            break
+        if e.id not in done:
+            before.insert(0, e)
+    return before[0] if before else None
 
 
 def mark_practiced(state: State, today: str) -> State:
@@ -122,6 +149,13 @@ def mark_practiced(state: State, today: str) -> State:
     except ValueError:
         in_row = 1
     return replace(state, days_practiced=state.days_practiced + 1, days_in_row=in_row, last_practiced=today)
+
+
+def current_streak(state: State, today: str) -> int:
+    """Days in a row as of today: the kept streak while it is alive (practised today or
+    yesterday), none once a day has passed without practice."""
+    gap = days_since(state, today)
+    return state.days_in_row if gap is not None and 0 <= gap <= 1 else 0
 
 
 def days_since(state: State, today: str) -> int | None:

@@ -67,13 +67,20 @@ _ALLOWED_WHILE_PAUSED = frozenset(
         "stop", "cancel", "pause", "delete_data", "stop_reminders", "set_reminder", "help",
         "progress", "set_names", "background_off", "background_on", "background_quieter",
         "repeat", "home",
+        # Evenings in their own words (issue 20): none of these begins an exercise.
+        "thanks", "sorry", "okay_now", "feelings", "enough_tonight", "reminder_time",
     }
 )
 _HELP_KEYS = (
     "safety_call:", "safety_now:", "safety_number:", "phrase:distress.", "phrase:hopeless.",
     "phrase:paused.", "phrase:self_harm.", "phrase:safety.",
 )  # fmt: skip
+# After a route, "thank you", "I'm okay now" and "that's enough for tonight" close the
+# session gently, saying how to hear the number again in a later session (issue 20).
+_CLOSES_GENTLY = frozenset({"thanks", "okay_now", "enough_tonight"})
 MISSES_BEFORE_HELP = 2
+# Situations where help ends with the open question (read from the last line), so nothing follows it.
+_ASKING = frozenset({Situation.ASK_ROLES, Situation.ASK_WHICH_PARTNER, Situation.SAFETY})
 DEFAULT_COUNTRY = "US"
 
 
@@ -140,6 +147,8 @@ def before(
     if name == "find_support":
         return _support(state, event, content, context)
     if state.safety_route:
+        if name in _CLOSES_GENTLY:
+            return state, _gentle_close()
         if name in ("repeat", "yes"):
             return state, _numbers_again(state, event, content, lead=name == "yes")
         if name == "help":
@@ -165,8 +174,11 @@ def before(
 def after(previous: State, state: State, reply: Reply, event: Event | None = None) -> Reply:
     """In help, and at the end of the first exercise, one sentence on when to see a couples counsellor."""
     if event is not None and event.name == "help" and reply.speech:
-        # Before the help itself, so the reply still ends with what can be said here.
-        return replace(reply, speech=(say("support.hint"), *reply.speech))
+        # After what can be said here, once a session, and never while a question is open
+        # (the reply must end with it) nor after the crisis lines (issue 20).
+        if state.support_told or state.situation in _ASKING or state.safety_route:
+            return reply
+        return replace(reply, speech=(*reply.speech, say("support.hint")))
     done = say("done.exercise")
     if previous.finished or len(state.finished) != 1 or done not in reply.speech:
         return reply
@@ -229,6 +241,10 @@ def _numbers_again(state: State, event: Event, content: Content, lead: bool = Fa
     return Reply(
         speech=(*first, *numbers, say("safety.repeat_again")), reprompt=(say("safety.reprompt"),)
     )
+
+
+def _gentle_close() -> Reply:
+    return Reply(speech=(say("safety.gentle_close"),), end_session=True)
 
 
 def _after_route(line: Line) -> Reply:

@@ -55,11 +55,24 @@ def is_calm(line: Line, content: Content) -> bool:
 
 
 def mention_once(state: State, reply: Reply, content: Content, plays_sounds: bool) -> tuple[State, Reply]:
-    """Before the first reflection the bed plays under, say once how to turn it off."""
+    """As the first exercise the bed plays under begins, say once how to turn it off.
+
+    Only where an exercise begins (before its introduction), never inside a fallback,
+    help, a safety answer or between a prompt's lines (issue 20).
+    """
     if not plays_sounds or state.sounds_told or state.background == "off" or reply.silent:
         return state, reply
+    if any(line.key.startswith(_NOT_HERE) for line in reply.speech):
+        return state, reply
+    if not any(is_calm(line, content) for line in reply.speech):
+        return state, reply
     for i, line in enumerate(reply.speech):
-        if is_calm(line, content):
+        if line.key.startswith(("step_intro:", "intro:")):
             speech = (*reply.speech[:i], say("sounds.hint"), *reply.speech[i:])
             return replace(state, sounds_told=True), replace(reply, speech=speech)
     return state, reply
+
+
+# Replies the sound hint never joins.
+_NOT_HERE = ("phrase:fallback.", "phrase:help.", "phrase:support.", "phrase:safety.", "phrase:distress.",
+             "safety_call:", "safety_number:")

@@ -42,6 +42,13 @@ class State:
     program_done: bool = False
     checkins_heard: int = 0
     reminder_token: str | None = None
+    reminder_time: str | None = None  # the daily reminder's time as it was said ("8 p.m.")
+    # "Let Jordan go first" said where it cannot apply at once: that partner's index
+    # ("0" or "1"), applied when the next exercise with turns begins.
+    next_first: str | None = None
+    # An exercise done once for each partner (the apology, with roles "both"): its id
+    # while the second time is still to come or under way.
+    second_due: str | None = None
     background: str = "on"  # background sounds under reflections: "on", "quieter" or "off"
     sounds_told: bool = False  # has heard, once, how to turn the background sounds off
     # Device time zones, so a session start rarely asks Alexa's Settings API:
@@ -85,6 +92,7 @@ class State:
     safety_offer: str | None = None
     misses: int = 0
     privacy_told: bool = False
+    support_told: bool = False  # the counselling line was said this session (issue 20: once)
 
     # ----------------------------------------------------------------------------
     def to_persisted(self) -> dict[str, Any]:
@@ -219,6 +227,8 @@ def field_value(name: str, default: Any, value: Any) -> Any:
         raise ValueError("a role is a partner index or both")
     if name == "solo_role" and value not in (None, *SOLO_ROLES):
         raise ValueError("a role alone is hurt, caused, both or none")
+    if name == "next_first" and value not in (None, "0", "1"):
+        raise ValueError("a partner index is 0 or 1")
     if name == "first_speaker" and value not in (0, 1):
         raise ValueError("a partner index is 0 or 1")
     if name == "turn" and value not in range(TURN_STAGES):
@@ -307,7 +317,7 @@ def checked(state: State, strict: bool = False) -> State:
 
 
 # Safety state lives only in the session: a new session starts without it.
-SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told")
+SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told", "support_told")
 PERSISTED = frozenset(
     f.name
     for f in fields(State)

@@ -70,6 +70,15 @@ DEFAULT: dict[str, Transition] = {
     "join_partner": linking.join_partner,
     "link_code": linking.code_not_asked,
     "unlink_partner": linking.unlink_partner,
+    # Evenings in their own words (issue 20).
+    "enough_tonight": evenings.enough_tonight,
+    "thanks": evenings.thanks,
+    "sorry": evenings.sorry,
+    "okay_now": evenings.okay_now,
+    "feelings": evenings.feelings,
+    "too_hard": evenings.too_hard,
+    "partner_joined": people.partner_joined,
+    "reminder_time": settings.reminder_time,
 }
 
 _IN_EXERCISE: dict[str, Transition] = {
@@ -89,7 +98,13 @@ _AFTER_PROGRAM: dict[str, Transition] = {"skip": nav.nothing_to_skip}
 
 SPECIFIC: dict[Situation, dict[str, Transition]] = {
     S.HOME: {},
-    S.OFFER_BEGIN: {"yes": nav.begin_offered, "next": nav.begin_offered, "no": nav.decline_begin},
+    # "Done" at a yes-or-no offer means no (issue 20).
+    S.OFFER_BEGIN: {
+        "yes": nav.begin_offered,
+        "next": nav.begin_offered,
+        "no": nav.decline_begin,
+        "turn_done": nav.decline_begin,
+    },
     S.OFFER_RESUME: {
         "yes": nav.resume_here,
         "next": nav.resume_here,
@@ -100,10 +115,12 @@ SPECIFIC: dict[Situation, dict[str, Transition]] = {
     S.CONFIRM_START_OVER: {
         "yes": nav.start_over_confirmed,
         "no": nav.start_over_declined,
+        "turn_done": nav.start_over_declined,
     },
     S.CONFIRM_DELETE: {
         "yes": settings.delete_confirmed,
         "no": settings.delete_declined,
+        "turn_done": settings.delete_declined,
     },
     S.ASK_WHICH_PARTNER: {
         "set_names": people.place_name,
@@ -135,6 +152,7 @@ SPECIFIC: dict[Situation, dict[str, Transition]] = {
         "yes": evenings.checkin,
         "next": evenings.checkin,
         "no": evenings.goodbye_after_checkin,
+        "turn_done": evenings.goodbye_after_checkin,
     },
     # Only a new session starts from here, so it behaves as home.
     S.PAUSED: {},

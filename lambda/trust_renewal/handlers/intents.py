@@ -149,6 +149,46 @@ class RolesClearHandler(IntentHandler):
     intent_names = ("RolesClearIntent",)
     event_name = "roles_clear"
 
+
+class EnoughForTonightHandler(IntentHandler):
+    intent_names = ("EnoughForTonightIntent",)
+    event_name = "enough_tonight"
+
+
+class ThanksHandler(IntentHandler):
+    intent_names = ("ThanksIntent",)
+    event_name = "thanks"
+
+
+class SorryHandler(IntentHandler):
+    intent_names = ("SorryIntent",)
+    event_name = "sorry"
+
+
+class OkayNowHandler(IntentHandler):
+    intent_names = ("OkayNowIntent",)
+    event_name = "okay_now"
+
+
+class FeelingsHandler(IntentHandler):
+    intent_names = ("FeelingsIntent",)
+    event_name = "feelings"
+
+
+class TooHardHandler(IntentHandler):
+    intent_names = ("TooHardIntent",)
+    event_name = "too_hard"
+
+
+class PartnerJoinedHandler(IntentHandler):
+    intent_names = ("PartnerJoinedIntent",)
+    event_name = "partner_joined"
+
+
+class ReminderTimeHandler(IntentHandler):
+    intent_names = ("ReminderTimeIntent",)
+    event_name = "reminder_time"
+
 class BackgroundSoundsOffHandler(IntentHandler):
     intent_names = ("BackgroundSoundsOffIntent",)
     event_name = "background_off"

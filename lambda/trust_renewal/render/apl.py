@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from trust_renewal.content.model import Content, Exercise
-from trust_renewal.conversation.exercise import first_speaker, partner_labels
+from trust_renewal.conversation.exercise import partner_labels, round_opener
 from trust_renewal.conversation.program import current_exercise, prompt_index
 from trust_renewal.conversation.reply import Line, Reply, say
 from trust_renewal.conversation.situation import IN_EXERCISE, Situation
@@ -87,7 +87,7 @@ def _turn_label(state: State, exercise: Exercise, content: Content) -> str:
     prompt = exercise.prompts[prompt_index(state, exercise)]
     if not prompt.turns:
         return _text(content, "screen.together" if exercise.audience == "together" else "screen.on_your_own")
-    a, b = partner_labels(state, first_speaker(state))
+    a, b = partner_labels(state, round_opener(state, exercise))
     speaker, listener = (a, b) if state.turn < 2 else (b, a)
     key = "screen.turn_speak" if state.turn % 2 == 0 else "screen.turn_reflect"
     label = _text(content, key, speaker=speaker, listener=listener)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
@@ -54,6 +55,10 @@ def _source(line: Line, content: Content) -> str:
         return exercise.closing
     if kind == "title":
         return exercise.title
+    if kind == "question":
+        # The prompt's question in one sentence, the first of its card, reported rather than
+        # asked, so the reply still asks one question at most (its offer to carry on).
+        return first_sentence(exercise.prompts[int(index)].card).removesuffix("?").rstrip(".!") + "."
     if kind in ("prompt", "card"):
         # "<exercise>:<index>" or, for a role's own wording, "<exercise>:<index>:<role>".
         number, _, role = index.partition(":")
@@ -64,6 +69,12 @@ def _source(line: Line, content: Content) -> str:
         source = variant or prompt
         return source.say if kind == "prompt" else source.card
     raise KeyError(f"unknown line key {line.key!r}")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of plain text (up to its ".", "?" or "!")."""
+    found = re.search(r"[.?!](?=\s|$)", text)
+    return text[: found.end()] if found else text
 
 
 def quiet_text(line: Line, content: Content) -> str:

@@ -12,11 +12,12 @@ from trust_renewal.conversation.program import (
     at_position,
     fits,
     next_unfinished,
+    passed_over,
     prompt_index,
     run_length,
     todays_exercise,
 )
-from trust_renewal.conversation.reply import Line, Reply, say
+from trust_renewal.conversation.reply import Line, Reply, ref, say
 from trust_renewal.conversation.situation import Situation
 from trust_renewal.conversation.state import State
 
@@ -52,7 +53,9 @@ FAMILY: dict[Situation, str] = {
 def mid_exercise(state: State, content: Content) -> bool:
     """Part way through an exercise that suits who is here (someone alone is not offered a turn)."""
     here = content.exercises_by_id.get(state.exercise_id or "")
-    return state.started and here is not None and here.id not in state.finished and fits(state, here)
+    if here is None or not state.started or not fits(state, here):
+        return False
+    return here.id not in state.finished or state.second_due == here.id
 
 
 def cue(state: State) -> tuple[Line, ...]:
@@ -97,7 +100,10 @@ def offer_today(
     if exercise is None:
         state, reply = run.complete_program(state, content)
         return state, replace(reply, speech=(*lead, *reply.speech))
-    if exercise.id in state.finished:
+    if state.second_due == exercise.id:
+        state = replace(state, situation=S.OFFER_BEGIN, offer_target=exercise.id)
+        lines = [say("offer.second_time_today", title=exercise.title, minutes=run._minutes(exercise.minutes))]
+    elif exercise.id in state.finished:
         following = next_unfinished(state, content, after=exercise.id)
         if following is None:
             state, reply = run.complete_program(state, content)
@@ -106,8 +112,19 @@ def offer_today(
         lines = run.offer_lines(state, content, following, "offer.today_done")
     else:
         state = replace(state, situation=S.OFFER_BEGIN, offer_target=exercise.id)
-        lines = run.offer_lines(state, content, exercise, "offer.today")
+        offer = run.offer_lines(state, content, exercise, "offer.today")
+        lines = _with_extra(state, content, exercise, offer)
     return state, Reply(speech=(*lead, *lines), reprompt=(say("reprompt.offer"),))
+
+
+def _with_extra(state: State, content: Content, exercise: Exercise, lines: list[Line]) -> list[Line]:
+    """Today's couple exercise, and the reflection for one partner passed over for it, as an extra."""
+    extra = passed_over(state, content, exercise)
+    if extra is None or len(lines) != 1 or lines[0].key != "phrase:offer.today":
+        return lines
+    named = run.role_names(state).get(extra.for_)
+    key = "offer.today_extra_named" if named else "offer.today_extra_each"
+    return [say(key, extra=extra.title, name=named or "", **lines[0].kwargs)]
 
 
 def solo_passing(state: State, content: Content) -> tuple[Line, ...]:
@@ -131,18 +148,32 @@ def offer_resume(
         "step_title": step.title,
         "parts": run_length(state, exercise),
     }
+    # Asked for today's exercise, they hear the question now and are not told to ask for it (issue 20).
+    asked_today = event.name == "todays_exercise"
+    plain = "_plain" if asked_today else ""
     if point is None:
         lines: tuple[Line, ...] = (say("resume.where_end", **place), say("offer.finish"))
     elif exercise.prompts[prompt_index(point, exercise)].turns:
-        speaker, _ = run.turn_people(point)
+        speaker, _ = run.turn_people(point, exercise)
         lines = (
             say("resume.where_turn", part=point.prompt + 1, speaker=speaker, **place),
-            say("offer.go_on_turn", speaker=speaker),
+            *_question_now(point, exercise, asked_today),
+            say(f"offer.go_on_turn{plain}", speaker=speaker),
         )
     else:
-        lines = (say("resume.where", part=point.prompt + 1, **place), say("offer.resume"))
+        lines = (
+            say("resume.where", part=point.prompt + 1, **place),
+            *_question_now(point, exercise, asked_today),
+            say(f"offer.resume{plain}"),
+        )
     state = replace(state, situation=S.OFFER_RESUME, offer_target=exercise.id)
     return state, Reply(speech=(*lead, *lines), reprompt=(say("reprompt.offer"),))
+
+
+def _question_now(point: State, exercise: Exercise, asked_today: bool) -> tuple[Line, ...]:
+    if not asked_today:
+        return ()
+    return (say("today.question_now"), ref(f"question:{exercise.id}:{prompt_index(point, exercise)}"))
 
 
 def which_partner(state: State) -> Line:

@@ -10,6 +10,7 @@ from trust_renewal.conversation.program import (
     mark_practiced,
 )
 from trust_renewal.conversation.reply import Reply, ref, say
+from trust_renewal.conversation.situation import IN_EXERCISE
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.transitions.common import (
     FAMILY,
@@ -77,3 +78,43 @@ def goodbye_after_checkin(state: State, event: Event, content: Content) -> tuple
 def safety_calm(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """After the safety lines nothing pushes back into an exercise: the menu, gently."""
     return go_home(state, event, content)
+
+
+# -- evenings in their own words (issue 20) --------------------------------------------
+def enough_tonight(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "That's enough for tonight", "maybe tomorrow": the place is kept and the evening closes kindly."""
+    offered = content.exercises_by_id.get(state.offer_target or "")
+    if state.situation == S.OFFER_BEGIN and offered is not None:
+        # At "shall we begin?" it is a no for tonight: the exercise waits for them.
+        line = say("no.later", title=offered.title)
+    else:
+        line = say("tonight.kept" if mid_exercise(state, content) else "tonight.plain")
+    return home(state), Reply(speech=(line,), end_session=True)
+
+
+def thanks(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "Thank you": a short welcome, then what can be said where they are."""
+    return stay(state, say("courtesy.thanks"), content=content)
+
+
+def sorry(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "Sorry": no need; inside an exercise (an apology may be part of it), only time."""
+    key = "courtesy.sorry_exercise" if state.situation in IN_EXERCISE else "courtesy.sorry"
+    return stay(state, say(key), content=content)
+
+
+def okay_now(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "I'm okay now" (after a crisis line, conversation/safety.py closes gently instead)."""
+    return stay(state, say("courtesy.okay_now"), content=content)
+
+
+def feelings(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "He cheated on me", "we keep fighting": heard, warmly and honestly; nothing moves."""
+    return stay(state, say("courtesy.feelings"), content=content)
+
+
+def too_hard(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "This one is too hard": permission to pass, more time, or a break; nothing moves."""
+    if state.situation in IN_EXERCISE:
+        return stay(state, say("courtesy.too_hard"), content=content)
+    return stay(state, say("courtesy.too_hard_elsewhere"), content=content)

@@ -14,7 +14,6 @@ from trust_renewal.conversation.program import (
     fits,
     next_unfinished,
     prompt_index,
-    run_length,
     todays_exercise,
 )
 from trust_renewal.conversation.reply import Reply, ref, say
@@ -231,18 +230,15 @@ def quick(state: State, event: Event, content: Content) -> tuple[State, Reply]:
 
 
 def todays_exercise_here(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    """Asked in the middle of an exercise: which one, and where in it; nothing moves."""
+    """Asked in the middle of an exercise: which one, the question now in one sentence; nothing moves."""
     exercise = exercise_of(state, content)
     step = content.step_of(exercise.id)
+    index = prompt_index(state, exercise)
     return stay(
         state,
-        say(
-            "today.in_progress",
-            title=exercise.title,
-            step_number=step.number,
-            part=state.prompt + 1,
-            parts=run_length(state, exercise),
-        ),
+        say("today.in_progress", title=exercise.title, step_number=step.number),
+        say("today.question_now"),
+        ref(f"question:{exercise.id}:{index}"),
         content=content,
     )
 

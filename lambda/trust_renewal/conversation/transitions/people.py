@@ -7,7 +7,9 @@ from dataclasses import replace
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
+    at_position,
     fits,
+    next_unfinished,
 )
 from trust_renewal.conversation.reply import Line, Reply, say
 from trust_renewal.conversation.situation import IN_EXERCISE
@@ -220,3 +222,27 @@ def roles_unclear(state: State, event: Event, content: Content) -> tuple[State, 
     first, second = (*state.names, "", "")[:2]
     return state, Reply(speech=(say("roles.which_name", first=first, second=second),),
                         reprompt=(say("reprompt.roles"),))
+
+
+def partner_joined(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "My partner is here now": back to two, and the exercises for two come back in order.
+
+    Someone alone passed over the exercises for two, which stay unfinished; the first
+    of them on the path (or today's, if it comes first) is offered now.
+    """
+    name = clean_name(event.slots.get("firstName"))
+    if not state.solo:
+        return stay(state, say("partner.already_two"), content=content)
+    names = state.names[:1]
+    if name and name not in names and names:
+        names = (*names, name)
+    state = replace(state, solo=False, names=names)
+    line = say("partner.joined_named", name=name) if name else say("partner.joined")
+    if state.situation in IN_EXERCISE and mid_exercise(state, content):
+        return stay(state, line, content=content)
+    if mid_exercise(state, content):
+        return offer_resume(replace(state, situation=S.HOME), event, content, (line,))
+    first = next_unfinished(state, content, after=None)
+    if first is not None and first.id != state.exercise_id:
+        state = replace(at_position(state, first), today_date=event.today, today_exercise=first.id)
+    return offer_today(replace(state, situation=S.HOME, offer_target=None), event, content, (line,))

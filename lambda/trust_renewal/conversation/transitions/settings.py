@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import sounds
-from trust_renewal.conversation.answers import CONFIRMED, clock_of, unclear_hour
+from trust_renewal.conversation.answers import AGAIN, CONFIRMED, PARTS_OF_DAY, clock_of, unclear_hour
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     current_exercise,
+    current_streak,
 )
 from trust_renewal.conversation.reply import Line, Reply, say
 from trust_renewal.conversation.state import State
@@ -23,7 +24,8 @@ from trust_renewal.conversation.transitions.common import (
 
 def progress(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     exercise = current_exercise(state, content)
-    done = len(set(state.finished) & set(content.exercises_by_id))
+    # Each exercise on the path counts once, however often it was revisited.
+    done = len(set(state.finished) & {e.id for e in content.path})
     lines: list[Line] = []
     if exercise is not None:
         step = content.step_of(exercise.id)
@@ -42,8 +44,8 @@ def progress(state: State, event: Event, content: Content) -> tuple[State, Reply
     if state.days_practiced:
         key = "progress.days_one" if state.days_practiced == 1 else "progress.days"
         lines.append(say(key, days=state.days_practiced))
-        if state.days_in_row >= 2:
-            lines.append(say("progress.in_row", days=state.days_in_row))
+        if current_streak(state, event.today) >= 2:
+            lines.append(say("progress.in_row", days=current_streak(state, event.today)))
     else:
         lines.append(say("progress.no_days"))
     return stay(state, *lines, content=content)
@@ -66,11 +68,15 @@ def set_reminder(state: State, event: Event, content: Content) -> tuple[State, R
     time = (event.slots.get("time") or "").strip()
     if not time:
         return stay(state, say("reminder.which_time"), content=content)
+    if time.upper() in PARTS_OF_DAY and event.slots.get(CONFIRMED) != "yes":
+        # "Every evening": which time in the evening, never a time chosen for them.
+        return stay(state, say("reminder.part_of_day", part=f"@part_{time.upper()}"), content=content)
     if unclear_hour(time) and event.slots.get(CONFIRMED) != "yes":
         # "Eight" could be either: one either/or question, answered "in the evening" or "eight p m".
         hour, minute = clock_of(time) or (0, 0)
         spoken = f"{hour}:{minute:02d}" if minute else str(hour)
-        return stay(state, say("reminder.am_or_pm", time=spoken, clock=time), content=content)
+        key = "reminder.am_or_pm_again" if event.slots.get(AGAIN) == "yes" else "reminder.am_or_pm"
+        return stay(state, say(key, time=spoken, clock=time), content=content)
     return state, Reply(action="create_reminder", action_params={"time": time})
 
 
@@ -96,3 +102,12 @@ background_on = _background("on")
 
 
 background_quieter = _background("quieter")
+
+
+def reminder_time(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """ "What time is our reminder": the time kept when it was set, or that none is set."""
+    if state.reminder_token and state.reminder_time:
+        return stay(state, say("reminder.at", time=state.reminder_time), content=content)
+    if state.reminder_token:  # set before its time was kept
+        return stay(state, say("reminder.set_unknown_time"), content=content)
+    return stay(state, say("reminder.none_set"), content=content)

@@ -32,18 +32,17 @@ def advance(state: State, event: Event, content: Content) -> tuple[State, Reply]
 
 def turn_done(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """ "Done" from a recognised voice that is not the one speaking keeps the turn."""
-    waiting = _still_speaking(state, event)
+    waiting = _still_speaking(state, event, content)
     if waiting is not None:
         return stay(state, say("turn.still_yours", name=waiting), content=content)
     return run.advance(state, content, event.today)
 
 
-def _still_speaking(state: State, event: Event) -> str | None:
+def _still_speaking(state: State, event: Event, content: Content) -> str | None:
     people = dict(state.people)
     if not event.person_id or event.person_id not in people or len(state.names) < 2:
         return None
-    first = run.first_speaker(state)
-    holder = first if state.turn in (0, 3) else 1 - first
+    holder = run.speaking(state, exercise_of(state, content), state.turn)
     return None if people[event.person_id] == holder else state.names[holder]
 
 
@@ -68,7 +67,7 @@ def whose_turn(state: State, event: Event, content: Content) -> tuple[State, Rep
         index = prompt_index(state, exercise)
         card = ref(f"card:{exercise.id}:{index}")
         if state.situation in TURNS:
-            speaker, listener = run.turn_people(state)
+            speaker, listener = run.turn_people(state, exercise)
             key = "whose.speaker" if state.situation == S.SPEAKER_TURN else "whose.listener"
             return stay(
                 state,
@@ -82,15 +81,21 @@ def whose_turn(state: State, event: Event, content: Content) -> tuple[State, Rep
     if state.situation in (S.OFFER_BEGIN, S.OFFER_RESUME) and offered is not None and needs_two(offered):
         if state.situation == S.OFFER_RESUME:
             point = run.resume_point(state, content) or state
-            return stay(state, say("whose.next", speaker=run.turn_people(point)[0]), content=content)
-        first, second = run.partner_labels(state, run.first_speaker(state))
+            speaker = run.turn_people(point, offered)[0]
+            return stay(state, say("whose.next", speaker=speaker), content=content)
+        first, second = run.partner_labels(state, run.opener_of(state, offered))
         key = "whose.first" if len(state.names) >= 2 else "whose.decide"
         return stay(state, say(key, first=first, second=second), content=content)
     return stay(state, say("turn.none"), content=content)
 
 
 def let_go_first(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    """ "Let Jordan go first": before the first turn of an exercise, whoever they name opens."""
+    """ "Let Jordan go first": kept for the next exercise with turns, even in a later session.
+
+    Before an exercise's first turn, whoever they name opens it. Once its turns have
+    begun, nobody speaks twice in a row: the wish waits for the next exercise with
+    turns, and the reply says so plainly.
+    """
     wanted = clean_name(event.slots.get("firstName")).lower()
     names = [n.lower() for n in state.names]
     if len(names) < 2 or state.solo:
@@ -98,12 +103,19 @@ def let_go_first(state: State, event: Event, content: Content) -> tuple[State, R
     if wanted not in names:
         return stay(state, say("first.unknown", first=state.names[0], second=state.names[1]), content=content)
     index = names.index(wanted)
-    at_start = state.prompt == 0 and state.turn == 0
-    if state.situation == S.SPEAKER_TURN and at_start:
-        state = replace(state, first_speaker=index)
-        return run.speak_position(state, content, (say("first.set", name=state.names[index]),))
-    if state.situation in IN_EXERCISE or (state.situation == S.OFFER_RESUME and not at_start):
-        return stay(state, say("first.later", name=state.names[index]), content=content)
-    return stay(
-        replace(state, first_speaker=index), say("first.set", name=state.names[index]), content=content
-    )
+    name = state.names[index]
+    here = content.exercises_by_id.get(state.exercise_id or "")
+    running = state.started and here is not None and here.id not in state.finished and needs_two(here)
+    if running and here is not None and not run.rounds_begun(state, here):
+        # Nobody has spoken yet in this exercise: they open it now.
+        state = replace(state, first_speaker=index, next_first=None)
+        if state.situation == S.SPEAKER_TURN:
+            return run.speak_position(state, content, (say("first.set", name=name),))
+        return stay(state, say("first.set", name=name), content=content)
+    state = replace(state, next_first=str(index))
+    if running:
+        # Rounds have begun: nobody speaks twice in a row, so it waits for the next exercise.
+        return stay(state, say("first.next_time", name=name), content=content)
+    offered = content.exercises_by_id.get(state.offer_target or "")
+    soon = state.situation == S.OFFER_BEGIN and offered is not None and needs_two(offered)
+    return stay(state, say("first.set" if soon else "first.next_exercise", name=name), content=content)
