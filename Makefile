@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: chat test lint serve content bench figures clean
+.PHONY: chat test lint serve content bench figures mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,5 +44,13 @@ content: $(VENV)/.installed
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(ARGS)
 
+$(VENV)/.installed-mutation: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e '.[dev,mutation]'
+	touch $@
+
+## Mutation check of the conversation core (not in CI; see docs/mutation.md). ARGS="--only conversation/engine.py"
+mutate: $(VENV)/.installed-mutation
+	$(BIN)/python scripts/mutate.py $(ARGS)
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist mutants .pytest_cache .ruff_cache .hypothesis
