@@ -36,6 +36,7 @@ FAMILY: dict[Situation, str] = {
     S.REFLECTION: "exercise",
     S.SPEAKER_TURN: "turn",
     S.LISTENER_TURN: "turn",
+    S.SPEAKING: "speaking",
     S.CHECKIN: "checkin",
     S.COMPLETE: "complete",
     S.PAUSED: "home",
@@ -128,6 +129,13 @@ def offer_resume(
     }
     if point is None:
         lines: tuple[Line, ...] = (say("resume.where_end", **place), say("offer.finish"))
+    elif exercise.prompts[prompt_index(point, exercise)].turns and point.turn % 2 == 1:
+        # A say-back is next: whoever listened tells the speaker what they heard.
+        speaker, listener = run.turn_people(point)
+        lines = (
+            say("resume.where_sayback", part=point.prompt + 1, speaker=speaker, listener=listener, **place),
+            say("offer.go_on_sayback", speaker=speaker, listener=listener),
+        )
     elif exercise.prompts[prompt_index(point, exercise)].turns:
         speaker, _ = run.turn_people(point)
         lines = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trust_renewal.content.model import Content
+from trust_renewal.conversation import exercise as run
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     mark_practiced,
@@ -60,8 +61,16 @@ def checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]
         offer_target=None,
         checkins_heard=state.checkins_heard + 1,
     )
+    # Each answers aloud, to each other: in a timed quiet with the microphone closed (issue 20).
+    key = "checkin.time.full" if state.checkins_heard <= 2 else "checkin.time.short"
     return state, Reply(
-        speech=(say("checkin.intro"), ref(f"checkin:{item.id}"), say("cue.checkin")),
+        speech=(
+            say("checkin.intro"),
+            ref(f"checkin:{item.id}"),
+            say(key, duration=run.speak_duration(item.speak_minutes)),
+            run.quiet_line(int(item.speak_minutes * 60), ""),
+            say("cue.checkin"),
+        ),
         reprompt=(say("reprompt.checkin"),),
     )
 
