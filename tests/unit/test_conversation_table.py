@@ -68,7 +68,10 @@ def situations(content, base: State) -> dict[Situation, State]:
     if base.solo:
         found[S.PROMPT] = _begin(content, base, alone)
         return found
-    found[S.PROMPT] = _begin(content, base, together)
+    # A reflection for one partner, heard by both: nobody answers aloud.
+    found[S.PROMPT] = _begin(content, base, alone)
+    # An agreement: they speak to each other, the microphone closed (issue 20).
+    found[S.SPEAKING] = _begin(content, base, together)
     found[S.SPEAKER_TURN] = _begin(content, base, turn_ex)
     found[S.LISTENER_TURN] = _run(content, found[S.SPEAKER_TURN], "next")
     if len(base.names) == 2:
@@ -86,8 +89,9 @@ ENDINGS: dict[Situation, tuple[str, ...]] = {
     S.CONFIRM_DELETE: ("delete.confirm",),
     S.ASK_WHICH_PARTNER: ("names.which",),
     S.ASK_ROLES: ("roles.ask", "roles.which_name"),
-    S.PROMPT: ("cue.next",),
-    S.REFLECTION: ("cue.next",),
+    S.PROMPT: ("cue.next", "cue.next."),
+    S.REFLECTION: ("cue.next", "cue.next."),
+    S.SPEAKING: ("turn.finished.",),
     S.SPEAKER_TURN: ("turn.finished.",),
     S.LISTENER_TURN: ("turn.finished.",),
     S.CHECKIN: ("cue.checkin",),
@@ -100,6 +104,7 @@ FAMILY = {
     S.CONFIRM_START_OVER: "confirm", S.CONFIRM_DELETE: "confirm", S.ASK_WHICH_PARTNER: "confirm",
     S.ASK_ROLES: "roles",
     S.PROMPT: "exercise", S.REFLECTION: "exercise", S.SPEAKER_TURN: "turn", S.LISTENER_TURN: "turn",
+    S.SPEAKING: "speaking",
     S.CHECKIN: "checkin", S.COMPLETE: "complete",
 }  # fmt: skip
 
@@ -161,8 +166,9 @@ def test_every_intent_in_every_situation_answers_well(content, who):
     assert checked > 250  # every reachable situation times every intent
 
 
-def test_the_readme_shows_the_table_as_the_code_declares_it():
+def test_the_docs_show_the_table_as_the_code_declares_it():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert describe() in readme
+    # The copy lives in docs/ (the README is a short front page that links there).
+    copy = (Path(__file__).resolve().parents[2] / "docs" / "conversation-table.md").read_text(encoding="utf-8")
+    assert describe() in copy

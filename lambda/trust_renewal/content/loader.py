@@ -36,13 +36,7 @@ from trust_renewal.content.model import (
     Step,
     Variant,
 )
-from trust_renewal.content.rules import (
-    PROGRAM_PARAMS,
-    PROMPTS_PER_EXERCISE,
-    ROLE_PARAMS,
-    exercise_seconds,
-    open_microphone_in,
-)
+from trust_renewal.content.rules import PROGRAM_PARAMS, PROMPTS_PER_EXERCISE, ROLE_PARAMS, exercise_seconds
 from trust_renewal.spelling import respell
 
 DEFAULT_LOCALE = "en-US"
@@ -225,11 +219,6 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
     )
     if len(check.problems) == found_before:  # timings only mean something on sound data
         _check_durations(exercise, check, where)
-        for place in open_microphone_in(exercise):
-            check.problems.append(
-                f"{place}: asks someone to speak aloud with the microphone open; give it 'speaks'"
-                " (and 'speak_minutes'), or make it a turn, or ask for a thought instead"
-            )
     return exercise
 
 

@@ -248,6 +248,7 @@ def program_warnings(content: Content) -> list[str]:
             warnings.append(f"crisis line {country}: source is not an https page")
     warnings += _repeat_warnings(content)
     warnings += _role_warnings(content)
+    warnings += [f"{where}: {OPEN_MICROPHONE}" for where in open_microphone_prompts(content)]
     return warnings
 
 
@@ -271,6 +272,10 @@ _NOT_ALOUD = re.compile(
     r"|\bdon't have to say it\b|\bhard\w*\b[^.?]*\bto say out loud\b"
 )
 REFLECTION_KINDS = ("guided_reflection", "solo_reflection")
+OPEN_MICROPHONE = (
+    "asks someone to speak aloud with the microphone open; give it 'speaks' (and 'speak_minutes'),"
+    " or make it a turn, or ask for a thought instead"
+)
 
 
 def asks_aloud(text: str, kind: str = "") -> bool:
