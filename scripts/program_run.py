@@ -68,7 +68,7 @@ def main() -> int:
                 hear("yes")
                 hear("next")
                 break
-            if answer.rstrip().endswith("?") and ("go on" in answer or "start it" in answer):
+            if "Would you like to go on?" in answer or "Would you like to start it" in answer:
                 evening += 1
                 if evening % 2:
                     answer = hear("yes")

@@ -33,6 +33,7 @@ SHORT_WORDINGS = 3
 # A couple hears the cue to go on, and the close of an exercise, in full for their first
 # few exercises; after that in short wordings that rotate (``cue.next.1`` ...).
 FULL_CUES_UNTIL = 3
+FULL_SPEAKING_UNTIL = 8
 CUE_WORDINGS = 4
 
 
@@ -182,13 +183,29 @@ def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> 
 
 
 def finished_question(state: State, extra: int = 0) -> Line:
-    """The one short question after the chime, in rotation so it is not the same line every turn."""
-    return say(f"turn.finished.{(2 * state.prompt + state.turn + extra) % SHORT_WORDINGS + 1}")
+    """The one short question after the chime, in rotation so it is not the same line every turn.
+
+    Once a couple has done a few exercises it is just the question ("no" gives more time).
+    """
+    turn = 2 * state.prompt + state.turn + extra
+    if _early(state):
+        return say(f"turn.finished.{turn % SHORT_WORDINGS + 1}")
+    # 3 * prompt walks every wording even where only the prompt moves (speaking prompts).
+    later = 3 * state.prompt + state.turn + extra + len(state.finished)
+    return say(f"turn.finished.short.{later % CUE_WORDINGS + 1}")
 
 
 def speaking_who(state: State, prompt: Prompt) -> str:
-    """Who talks in a speaking prompt's quiet: a role's name, or "" (both, each, one, roles unknown)."""
+    """Who talks in a speaking prompt's quiet: a role's name when known, else "" (both, each, one)."""
     return role_names(state).get(prompt.speaks, "")
+
+
+def _quiet_who(state: State, prompt: Prompt) -> str:
+    """Who the quiet is for, as renderers show it: a name, "you both", or "you"."""
+    who = speaking_who(state, prompt)
+    if who:
+        return who
+    return "@you" if state.solo or prompt.speaks in ("one", "hurt", "caused") else "@you_both"
 
 
 def _early(state: State) -> bool:
@@ -205,11 +222,14 @@ def speaking_lines(state: State, exercise: Exercise, index: int, prompt: Prompt)
     who = speaking_who(state, prompt)
     group = "named" if who else {"both": "both", "each": "each"}.get(prompt.speaks, "one")
     earlier = exercise.prompt_indexes(state.quick)[: state.prompt]
-    first = _early(state) and not any(exercise.prompts[i].speaks for i in earlier)
+    # The full wording (how to wake Alexa early) at the first speaking prompt of each of a
+    # couple's first exercises; speaking prompts come later in the program than turns.
+    first = len(state.finished) < FULL_SPEAKING_UNTIL and not any(exercise.prompts[i].speaks for i in earlier)
     turn = (state.prompt + len(state.finished)) % SHORT_WORDINGS + 1
     key = f"speak.time.{group}.full" if first else f"speak.time.{group}.{turn}"
     lines = [say(key, speaker=who, duration=speak_duration(prompt.speak_minutes))]
-    return [*lines, quiet_line(int(prompt.speak_minutes * 60), who), finished_question(state)]
+    quiet = quiet_line(int(prompt.speak_minutes * 60), _quiet_who(state, prompt))
+    return [*lines, quiet, finished_question(state)]
 
 
 def cue_next(state: State) -> Line:
@@ -255,7 +275,7 @@ def more_time(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tu
                 speaker=who,
                 duration=speak_duration(prompt.speak_minutes),
             ),
-            quiet_line(int(prompt.speak_minutes * 60), who),
+            quiet_line(int(prompt.speak_minutes * 60), _quiet_who(state, prompt)),
             finished_question(state, extra=1),
         )
         return state, Reply(speech=lines, reprompt=(say("reprompt.speaking"),))
@@ -287,6 +307,9 @@ def begin(state: State, content: Content, today: str, lead: tuple[Line, ...] = (
     if step.path and step.path[0].id == exercise.id and step.intro:
         intro.append(ref(f"step_intro:{step.id}"))
     intro.append(ref(f"intro:{exercise.id}"))
+    # A breath between the introduction and the first prompt, so no reply talks for long
+    # before its first pause (issue 20: under about 40 seconds).
+    intro.append(say("beat.after_intro"))
     return speak_position(state, content, tuple(intro))
 
 

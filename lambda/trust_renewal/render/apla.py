@@ -334,7 +334,8 @@ def guide_text(directive: dict[str, Any]) -> str:
             elif part.get("kind") == "silence":
                 seconds = f"{part.get('ms', 0) / 1000:g} s"
                 if part.get("who"):  # a quiet turn: who speaks, and that Alexa is not listening
-                    seconds += f", while {part['who']} speaks; the microphone is closed"
+                    verb = "speak" if part["who"].startswith("you") else "speaks"
+                    seconds += f", while {part['who']} {verb}; the microphone is closed"
                 out.append(f"({label} underneath, {seconds})" if bedded else f"(pause {seconds})")
             else:
                 out.append("(soft chime)")

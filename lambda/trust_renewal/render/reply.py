@@ -69,7 +69,7 @@ def quiet_text(line: Line, content: Content) -> str:
     seconds = int(line.kwargs.get("seconds", "0") or 0)
     length = f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
     who = _params(Line("x", (("who", line.kwargs.get("who", "")),)), content)["who"]
-    while_ = f" while {who} speaks" if who else ""
+    while_ = f" while {who} {'speak' if who.startswith('you') else 'speaks'}" if who else ""
     return f"(quiet for {length}{while_}; the microphone is closed)"
 
 
