@@ -12,7 +12,8 @@ def test_the_first_reflection_names_the_switch_once_on_a_device_that_plays_sound
     said = keys(reply)
     hint = said.index("phrase:sounds.hint")
     reflection = next(i for i, k in enumerate(said) if k.startswith("prompt:"))
-    assert hint == reflection - 1 and said.count("phrase:sounds.hint") == 1
+    # Just before the first quiet moment: the breath after the introduction, then the reflection.
+    assert said[hint + 1 : reflection] == ["phrase:beat.after_intro"] and said.count("phrase:sounds.hint") == 1
     assert state.sounds_told
     state, reply = run(content, state, intent("next", plays_sounds=True))
     assert "phrase:sounds.hint" not in keys(reply)

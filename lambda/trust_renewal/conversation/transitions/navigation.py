@@ -194,6 +194,12 @@ def quick(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         exercise = exercise_of(state, content)
     else:
         state, found = todays_exercise(state, content, event.today)
+        if found is None and state.program_done:
+            # After the program the short thing to do is a check-in question.
+            from trust_renewal.conversation.transitions.evenings import checkin  # evenings imports us
+
+            state, reply = checkin(state, event, content)
+            return state, replace(reply, speech=(say("quick.after_program"), *reply.speech))
         if found is None:
             return stay(state, say("quick.nothing"), content=content)
         exercise = found
