@@ -13,7 +13,8 @@ def test_the_first_reflection_names_the_switch_once_on_a_device_that_plays_sound
     hint = said.index("phrase:sounds.hint")
     reflection = next(i for i, k in enumerate(said) if k.startswith("prompt:"))
     # Just before the first quiet moment: the breath after the introduction, then the reflection.
-    assert said[hint + 1 : reflection] == ["phrase:beat.after_intro"] and said.count("phrase:sounds.hint") == 1
+    assert said[hint + 1 : reflection] == ["phrase:beat.after_intro"]
+    assert said.count("phrase:sounds.hint") == 1
     assert state.sounds_told
     state, reply = run(content, state, intent("next", plays_sounds=True))
     assert "phrase:sounds.hint" not in keys(reply)

@@ -170,5 +170,6 @@ def test_the_docs_show_the_table_as_the_code_declares_it():
     from pathlib import Path
 
     # The copy lives in docs/ (the README is a short front page that links there).
-    copy = (Path(__file__).resolve().parents[2] / "docs" / "conversation-table.md").read_text(encoding="utf-8")
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    copy = (docs / "conversation-table.md").read_text(encoding="utf-8")
     assert describe() in copy

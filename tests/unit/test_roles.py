@@ -163,7 +163,7 @@ def test_not_yet_at_forgiveness_is_a_full_answer_in_the_quiet(content) -> None:
     state, reply = step(with_roles, intent("next"), content)
     assert state.prompt == index + 1 and "rush" not in spoken(reply, content)
     # Without roles there is no pass to offer.
-    without, reply = speak_position(base, content)
+    _, reply = speak_position(base, content)
     assert "not yet" not in spoken(reply, content)
 
 
