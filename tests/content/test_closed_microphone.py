@@ -19,8 +19,7 @@ from trust_renewal.conversation import State, step
 from trust_renewal.conversation.exercise import speak_position
 from trust_renewal.conversation.situation import CLOSED_MIC, Situation
 from trust_renewal.conversation.transitions.evenings import checkin
-from trust_renewal.render.pace import seconds_before_pause
-from trust_renewal.render.reply import line_markup, line_text
+from trust_renewal.render.reply import line_markup, line_text, seconds_before_pause
 
 WHO = {
     "names and roles": State(welcomed=True, names=("Maya", "Jordan"), hurt="0", roles_asked=True),

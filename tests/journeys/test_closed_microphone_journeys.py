@@ -76,7 +76,8 @@ def test_an_agreement_said_together_is_said_in_a_quiet_and_next_moves_on(lambda_
     text = talk.say("AMAZON.YesIntent")
     first = content.exercise(AGREEMENT).prompts[0]
     assert first.speaks == "both" and "Say these words together" in text
-    assert "I won't be listening" in text and "Alexa, next" in text  # how to end the quiet early
+    # How to end the quiet early.
+    assert "I won't be listening" in text and "wake me with Alexa, and say next" in text
     _closed_and_listening_after(talk, int(first.speak_minutes * 60))
     assert talk.state["situation"] == "speaking"
     session = talk.builder.session_id

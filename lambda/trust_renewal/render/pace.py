@@ -65,36 +65,3 @@ def pace_of(line: Line, content: Content, locale: str = "en-US") -> Pace | None:
         name = voice()["reflections"] if "[pause " in exercise.prompts[int(index)].say else PLAIN
     return pace_named(name, locale)
 
-
-WORDS_PER_MINUTE = 150.0  # Alexa's ordinary reading voice, roughly; a pace slows it
-
-
-def seconds_before_pause(lines: tuple[Line, ...], content: Content, locale: str = "en-US") -> float:
-    """How long a reply speaks before its first pause or quiet: words at their pace.
-
-    The issue-20 rule of thumb: under about 40 seconds before the couple gets a pause.
-    """
-    from trust_renewal.content.markup import Param, Pause, Text, parse
-    from trust_renewal.render.reply import line_markup
-
-    seconds = 0.0
-    for line in lines:
-        if line.key == "quiet":
-            break
-        if line.key.startswith("person:"):
-            seconds += 60.0 / WORDS_PER_MINUTE
-            continue
-        pace = pace_of(line, content, locale)
-        rate = pace.rate if pace else 1.0
-        markup, params = line_markup(line, content)
-        for token in parse(markup):
-            if isinstance(token, Pause):
-                return seconds
-            if isinstance(token, Text):
-                words = len(token.value.split())
-            elif isinstance(token, Param):
-                words = len(str(params.get(token.name, "")).split()) or 1
-            else:
-                continue
-            seconds += words * 60.0 / (WORDS_PER_MINUTE * rate)
-    return seconds

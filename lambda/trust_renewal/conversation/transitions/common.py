@@ -11,12 +11,13 @@ from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
     fits,
+    mark_practiced,
     next_unfinished,
     prompt_index,
     run_length,
     todays_exercise,
 )
-from trust_renewal.conversation.reply import Line, Reply, say
+from trust_renewal.conversation.reply import Line, Reply, ref, say
 from trust_renewal.conversation.situation import Situation
 from trust_renewal.conversation.state import State
 
@@ -157,3 +158,27 @@ def clean_name(raw: str | None) -> str:
     # A first name as Alexa heard it: letters, spaces, hyphens and apostrophes only.
     text = "".join(c for c in (raw or "") if c.isalpha() or c in " -'").strip()
     return " ".join(part.capitalize() for part in text.split())[:40]
+
+
+def ask_checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """A check-in question; each answers aloud, to each other, in a timed quiet (issue 20)."""
+    if not content.checkins:
+        return stay(state, say("checkin.none"), content=content)
+    item = content.checkins[state.checkins_heard % len(content.checkins)]
+    state = replace(
+        mark_practiced(state, event.today),
+        situation=S.CHECKIN,
+        offer_target=None,
+        checkins_heard=state.checkins_heard + 1,
+    )
+    key = "checkin.time.full" if state.checkins_heard <= 2 else "checkin.time.short"
+    return state, Reply(
+        speech=(
+            say("checkin.intro"),
+            ref(f"checkin:{item.id}"),
+            say(key, duration=run.speak_duration(item.speak_minutes)),
+            run.quiet_line(int(item.speak_minutes * 60), "@you" if state.solo else "@you_both"),
+            say("cue.checkin"),
+        ),
+        reprompt=(say("reprompt.checkin"),),
+    )

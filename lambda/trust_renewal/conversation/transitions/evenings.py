@@ -5,20 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trust_renewal.content.model import Content
-from trust_renewal.conversation import exercise as run
 from trust_renewal.conversation.events import Event
-from trust_renewal.conversation.program import (
-    mark_practiced,
-)
-from trust_renewal.conversation.reply import Reply, ref, say
+from trust_renewal.conversation.reply import Reply, say
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.transitions.common import (
     FAMILY,
     S,
+    ask_checkin,
     home,
     mid_exercise,
     reprompt,
-    stay,
     which_partner,
 )
 from trust_renewal.conversation.transitions.navigation import go_home
@@ -52,27 +48,7 @@ def fallback(state: State, event: Event, content: Content) -> tuple[State, Reply
 
 
 def checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    if not content.checkins:
-        return stay(state, say("checkin.none"), content=content)
-    item = content.checkins[state.checkins_heard % len(content.checkins)]
-    state = replace(
-        mark_practiced(state, event.today),
-        situation=S.CHECKIN,
-        offer_target=None,
-        checkins_heard=state.checkins_heard + 1,
-    )
-    # Each answers aloud, to each other: in a timed quiet with the microphone closed (issue 20).
-    key = "checkin.time.full" if state.checkins_heard <= 2 else "checkin.time.short"
-    return state, Reply(
-        speech=(
-            say("checkin.intro"),
-            ref(f"checkin:{item.id}"),
-            say(key, duration=run.speak_duration(item.speak_minutes)),
-            run.quiet_line(int(item.speak_minutes * 60), ""),
-            say("cue.checkin"),
-        ),
-        reprompt=(say("reprompt.checkin"),),
-    )
+    return ask_checkin(state, event, content)
 
 
 def checkin_done(state: State, event: Event, content: Content) -> tuple[State, Reply]:

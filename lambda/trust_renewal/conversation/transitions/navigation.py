@@ -21,6 +21,7 @@ from trust_renewal.conversation.situation import IN_EXERCISE
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.transitions.common import (
     S,
+    ask_checkin,
     exercise_of,
     home,
     mid_exercise,
@@ -196,9 +197,7 @@ def quick(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         state, found = todays_exercise(state, content, event.today)
         if found is None and state.program_done:
             # After the program the short thing to do is a check-in question.
-            from trust_renewal.conversation.transitions.evenings import checkin  # evenings imports us
-
-            state, reply = checkin(state, event, content)
+            state, reply = ask_checkin(state, event, content)
             return state, replace(reply, speech=(say("quick.after_program"), *reply.speech))
         if found is None:
             return stay(state, say("quick.nothing"), content=content)
