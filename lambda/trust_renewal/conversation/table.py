@@ -149,7 +149,7 @@ def transition(situation: Situation, intent: str) -> Transition:
 
 
 def describe() -> str:
-    """The table as Markdown (the README's copy is checked against this)."""
+    """The table as Markdown (docs/architecture.md's copy is checked against this)."""
     rows = ["| situation | intent | transition |", "|---|---|---|"]
     for situation in Situation:
         for intent in sorted(SPECIFIC[situation]):
