@@ -15,8 +15,10 @@ from trust_renewal.conversation.reply import Line
 from trust_renewal.conversation.situation import Situation, from_legacy
 
 SCHEMA_VERSION = 1
-SAFETY_ROUTES = (None, "self_harm", "abuse", "danger")
-SAFETY_OFFERS = (None, "card", "breath")
+SAFETY_ROUTES = (None, "self_harm", "harm_done", "someone_else", "abuse", "danger")
+# Open safety questions: the card, one breath, "are you safe right now?", "are you having
+# thoughts of ending your life?", and "do you both feel safe?" before the exercises resume.
+SAFETY_OFFERS = (None, "card", "breath", "safe_now", "ask_life", "resume")
 log = logging.getLogger(__name__)
 
 
@@ -61,6 +63,10 @@ class State:
     # when not told; and whether the one gentle question was asked.
     hurt: str | None = None
     roles_asked: bool = False
+    # Safety (issue 22): after an abuse or danger disclosure the couple exercises stay
+    # paused, across sessions, until an informed choice resumes them. A neutral flag:
+    # nothing of what was said is kept.
+    exercises_paused: bool = False
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
     offer_target: str | None = None  # the exercise an offer is about
