@@ -203,7 +203,12 @@ def test_a_quiet_partner_turn_through_lambda_has_the_bed_under_it(lambda_module,
         talk.say("AMAZON.NextIntent" if talk.builder.attributes.get("state", {}).get("phase") == "exercise"
                  else "AMAZON.YesIntent")
         found = _apla(talk.last)
-        if found and found["datasources"]["payload"]["guide"]["bed"]["source"] == water:
+        # A partner's own turn (the quiets of prompts said together come earlier, issue 20).
+        if (
+            found
+            and found["datasources"]["payload"]["guide"]["bed"]["source"] == water
+            and re.search(r"while (?!you)\w+ speaks", guide_text(found))
+        ):
             directive = found
             break
     assert directive is not None, "no quiet turn reached"
@@ -211,7 +216,9 @@ def test_a_quiet_partner_turn_through_lambda_has_the_bed_under_it(lambda_module,
     (mixer,) = [n for n in root.walk() if n.type == "Mixer"]
     quiet = [n.props["duration"] for n in mixer.children[0].walk() if n.type == "Silence"]
     (who, seconds) = re.search(r"underneath, (\d+) s, while (\w+) speaks", guide_text(directive)).group(2, 1)
-    assert quiet == [int(seconds) * 1000] and int(seconds) >= 60 and who in ("Maya", "Jordan")
+    # The turn's quiet, after at most the breath between the introduction and the prompt (issue 20).
+    assert quiet[-1] == int(seconds) * 1000 and all(q <= 2000 for q in quiet[:-1])
+    assert int(seconds) >= 60 and who in ("Maya", "Jordan")
     (bed,) = [c for c in mixer.children if c.type == "Audio"]
     assert bed.props["source"] == water and [f["type"] for f in bed.filters] == ["Repeat", "Volume", "FadeIn"]
     after = [n.type for n in root.children[-1].walk() if n.type in ("Audio", "Speech")]

@@ -162,7 +162,9 @@ def test_before_forgiveness_the_partner_who_was_hurt_is_asked_and_not_yet_is_res
     text = again.launch()
     assert "Maya, only you can say when you are ready for this step" in text
     begun = again.say("AMAZON.YesIntent")
-    assert again.state["exercise_id"] == "forgiveness.reflection" and begun.endswith("say next.")
+    # The cue to go on, in one of its shorter wordings by now (issue 20).
+    assert again.state["exercise_id"] == "forgiveness.reflection"
+    assert "say next" in begun.rsplit("(soft chime)", 1)[-1].lower()
 
 
 def test_without_roles_both_are_asked_before_closeness(lambda_module, content):

@@ -49,7 +49,7 @@ def test_across_every_exercise_with_turns_openers_alternate_and_even_out(lambda_
     firsts: list[str] = []
     for exercise in (e for e in content.path if needs_two(e)):
         _offer(talk, content, exercise)
-        talk.say("AMAZON.YesIntent")
+        talk.begin()
         openers = _run_counting_openers(talk)
         # Inside an exercise the opener alternates round by round.
         assert all(a != b for a, b in itertools.pairwise(openers)), (exercise.id, openers)
@@ -73,7 +73,7 @@ def test_let_jordan_go_first_holds_for_the_next_exercise_even_in_a_later_session
     later.launch()
     turn_ex = next(e for e in content.path if e.prompts[0].turns)
     _offer(later, content, turn_ex)
-    later.say("AMAZON.YesIntent")
+    later.begin()
     assert SPEAKS.search(later.say("WhoseTurnIntent")).group(1) == "Jordan"
 
 
@@ -82,7 +82,7 @@ def test_let_maya_go_first_mid_exercise_never_makes_anyone_speak_twice(lambda_mo
     _named(talk)
     turn_ex = next(e for e in content.path if e.prompts[0].turns and len(e.prompts) > 2)
     _offer(talk, content, turn_ex)
-    talk.say("AMAZON.YesIntent")
+    talk.begin()
     first = SPEAKS.search(talk.say("WhoseTurnIntent")).group(1)
     other = "Jordan" if first == "Maya" else "Maya"
     for _ in range(4):  # the first round: speak, say back, speak, say back
@@ -94,7 +94,7 @@ def test_let_maya_go_first_mid_exercise_never_makes_anyone_speak_twice(lambda_mo
     talk.finish_exercise()
     nxt = next(e for e in content.path[content.path_index(turn_ex.id) + 1 :] if e.prompts[0].turns)
     _offer(talk, content, nxt)
-    talk.say("AMAZON.YesIntent")
+    talk.begin()
     assert SPEAKS.search(talk.say("WhoseTurnIntent")).group(1) == first  # the wish, kept
 
 
@@ -115,7 +115,7 @@ def test_a_couples_exercise_of_the_day_is_for_both_with_the_one_for_one_offered_
     today = again.state["offer_target"]
     assert content.exercise(today).audience != "one", text
     assert "There's also one for each of you, on your own time, after this" in text and for_one.title in text
-    again.say("AMAZON.YesIntent")
+    again.begin()
     again.finish_exercise()
     assert again.state["offer_target"] == for_one.id and for_one.title in again.text
 
@@ -201,7 +201,7 @@ def test_with_we_both_did_the_second_apology_is_offered_then_or_the_next_day(lam
     talk = talk_to(lambda_module)
     _named(talk, roles="both")
     _offer(talk, content, apology)
-    talk.say("AMAZON.YesIntent")
+    talk.begin()
     talk.finish_exercise()
     assert "there's a second one to come" in talk.text and talk.state["offer_target"] == apology.id
     talk.say("AMAZON.NoIntent")  # not tonight
@@ -209,7 +209,7 @@ def test_with_we_both_did_the_second_apology_is_offered_then_or_the_next_day(lam
     tomorrow.builder.now += timedelta(days=1)
     text = tomorrow.launch()
     assert "Today's exercise is the second apology" in text
-    tomorrow.say("AMAZON.YesIntent")
+    tomorrow.begin()
     tomorrow.finish_exercise()
     assert tomorrow.finished.count(apology.id) == 1
     assert tomorrow.state["offer_target"] != apology.id and "second one to come" not in tomorrow.text

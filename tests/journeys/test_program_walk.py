@@ -88,7 +88,7 @@ def test_the_terminal_chat_walks_the_whole_program(content, monkeypatch, capsys,
     out = capsys.readouterr().out
     assert "Traceback" not in out
     for exercise in content.path:
-        assert exercise.title in out, exercise.id
+        assert exercise.title.rstrip("?") in out, exercise.id  # a "?" title is read mid-sentence without it
     assert "every step of the program" in out
     # What the chat kept in its SQLite file: every exercise finished, in the program's order.
     store = SqliteStore(tmp_path / "walk.sqlite3")

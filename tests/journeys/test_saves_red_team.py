@@ -231,14 +231,14 @@ def test_let_jordan_go_first_is_saved_on_a_device_whose_place_is_behind(lambda_m
     moved = _place(_record(lambda_module)["attributes"])
 
     text = bedroom.say("FirstSpeakerIntent", firstName="Jordan")
-    assert "Jordan goes first" in text
+    assert "Jordan will go first in the next exercise with turns" in text
 
     stored = _record(lambda_module)["attributes"]
-    assert stored["first_speaker"] == 1  # the choice heard confirmed is kept
+    assert stored["next_first"] == "1"  # the choice heard confirmed is kept
     assert _place(stored) == moved  # and the bedroom's older place does not move the kept one back
     kitchen.say("AMAZON.NextIntent")  # the kitchen saves again without undoing the choice
     stored = _record(lambda_module)["attributes"]
-    assert stored["first_speaker"] == 1 and _place(stored) == _place(kitchen.state)
+    assert stored["next_first"] == "1" and _place(stored) == _place(kitchen.state)
 
 
 def test_a_choice_made_while_the_read_failed_is_kept_once_it_works(lambda_module):
@@ -249,9 +249,9 @@ def test_a_choice_made_while_the_read_failed_is_kept_once_it_works(lambda_module
     assert "can't reach your saved progress" in talk.launch()
     talk.say("SetNamesIntent", firstName="Maya", secondName="Jordan")
     talk.say("SkipIntent")  # the one question about roles
-    assert "Jordan goes first" in talk.say("FirstSpeakerIntent", firstName="Jordan")
+    assert "Jordan will go first" in talk.say("FirstSpeakerIntent", firstName="Jordan")
     assert "PutItem" not in faults.calls
     talk.say("AMAZON.HelpIntent")  # the read works again, and the session saves
     stored = _record(lambda_module)["attributes"]
-    assert stored["first_speaker"] == 1 and stored["names"] == ["Maya", "Jordan"]
+    assert stored["next_first"] == "1" and stored["names"] == ["Maya", "Jordan"]
     assert stored["reminder_token"] == "token-1"

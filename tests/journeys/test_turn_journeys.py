@@ -92,7 +92,7 @@ def test_a_speaker_turn_is_quiet_with_the_microphone_closed_and_next_interrupts_
     assert talk.state["situation"] == "listener_turn"
 
 
-def test_silence_after_the_chime_ends_the_session_and_the_next_launch_goes_on_to_jordans_turn(
+def test_silence_after_the_chime_ends_the_session_and_the_next_launch_goes_on_to_jordans_say_back(
     lambda_module, content
 ):
     talk = talk_to(lambda_module)
@@ -103,12 +103,15 @@ def test_silence_after_the_chime_ends_the_session_and_the_next_launch_goes_on_to
     assert kept["turn_over"] is True and kept["turn"] == 0
     again = talk_to(lambda_module)
     text = again.launch()
-    assert "Shall we go on to Jordan's turn?" in text and turn_ex.title in text
+    # Maya finished: Jordan's say-back of her turn is never skipped (issue 20).
+    assert "with Jordan telling Maya what they heard?" in text and turn_ex.title in text
     text = again.say("AMAZON.YesIntent")
-    # Jordan's own prompt: never the listener's line from the last session, nor a handoff from it.
-    assert again.state["turn"] == 2 and again.state["situation"] == "speaker_turn"
-    assert "Jordan" in text and "what you heard" not in text and "switch" not in text
-    assert _quiet_seconds(again) == 120
+    assert again.state["turn"] == 1 and again.state["situation"] == "listener_turn"
+    assert "Jordan, tell Maya what you heard" in text and "switch" not in text
+    assert _quiet_seconds(again) == 60
+    # Then Jordan's own turn, as if nothing had closed.
+    text = again.say("AMAZON.NextIntent")
+    assert again.state["turn"] == 2 and "Jordan" in text and _quiet_seconds(again) == 120
 
 
 def test_a_one_shot_mid_exercise_says_where_they_are_and_offers_to_carry_on(lambda_module, content):
@@ -120,15 +123,21 @@ def test_a_one_shot_mid_exercise_says_where_they_are_and_offers_to_carry_on(lamb
     talk.builder.end_session()
     text = talk.say("TodaysExerciseIntent")
     step = content.step_of(turn_ex.id)
-    assert turn_ex.title in text and f"step {step.number}" in text and "Jordan's turn to speak" in text
+    # Jordan's say-back was under way when the session closed: it is heard again, never skipped.
+    assert turn_ex.title in text and f"step {step.number}" in text
+    assert "with Jordan telling Maya what they heard?" in text
     assert text.count("?") == 1 and text.endswith("?")
     text = talk.say("AMAZON.YesIntent")
+    assert talk.state["turn"] == 1 and "Jordan, tell Maya what you heard" in text
+    text = talk.say("AMAZON.NextIntent")
     assert talk.state["turn"] == 2 and "Jordan" in text and "tell Maya what you heard" not in text
-    # "Alexa, tell trust renewal I'm done" during Jordan's quiet: where they are, then the next
-    # round, which Jordan opens (openers alternate round by round, issue 20).
+    # "Alexa, tell trust renewal I'm done" during Jordan's quiet: where they are, then Maya's
+    # say-back of Jordan's turn, never skipped (issue 20).
     talk.builder.end_session()
     text = talk.say("TurnDoneIntent")
-    assert "Shall we go on to Jordan's turn?" in text
+    assert "with Maya telling Jordan what they heard?" in text
+    text = talk.say("AMAZON.YesIntent")
+    assert talk.state["turn"] == 3 and "Maya" in text and "tell Jordan what you heard" in text
 
 
 def test_an_unnamed_couple_is_told_once_who_partner_one_is(lambda_module, content):

@@ -14,6 +14,9 @@ def test_the_first_reflection_names_the_switch_once_on_a_device_that_plays_sound
     # As the exercise begins, before its introduction: never between a prompt's lines (issue 20).
     begins = next(i for i, k in enumerate(said) if k.startswith(("step_intro:", "intro:")))
     assert hint == begins - 1 and said.count("phrase:sounds.hint") == 1
+    # After the introduction, a breath before the first prompt (issue 20).
+    intro = next(i for i, k in enumerate(said) if k.startswith("intro:"))
+    assert said[intro + 1] == "phrase:beat.after_intro"
     assert state.sounds_told
     state, reply = run(content, state, intent("next", plays_sounds=True))
     assert "phrase:sounds.hint" not in keys(reply)

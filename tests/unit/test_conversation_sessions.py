@@ -243,11 +243,13 @@ def test_a_one_shot_after_the_microphone_closed_carries_on_mid_exercise(content)
     # "Alexa, tell trust renewal I'm done" opens a new session with the intent.
     kept, reply = step(kept, intent("turn_done", new_session=True), content)
     text = spoken(reply, content)
-    # Where they are in plain words, then one offer.
-    assert _turn_exercise(content).title in text and "step 1" in text and "Jordan's turn" in text
+    # Where they are in plain words, then one offer: Jordan's say-back of Maya's turn, never skipped.
+    assert _turn_exercise(content).title in text and "step 1" in text
+    assert "with Jordan telling Maya what they heard" in text
     assert text.count("?") == 1 and kept.situation == Situation.OFFER_RESUME
     kept, reply = step(kept, intent("yes"), content)
-    assert kept.turn == 2 and kept.situation == Situation.SPEAKER_TURN
+    assert kept.turn == 1 and kept.situation == Situation.LISTENER_TURN
+    assert "Jordan, tell Maya what you heard" in spoken(reply, content)
 
 
 def test_a_recognised_voice_saying_done_out_of_turn_is_told_whose_turn_it_is(content):

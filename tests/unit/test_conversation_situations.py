@@ -25,10 +25,15 @@ from trust_renewal.conversation.situation import Situation
 CONTENT = load_content("en-US")
 FIRST = CONTENT.path[0]
 TURN_EXERCISE = next(ex for ex in CONTENT.path if ex.prompts[0].turns)
+# A prompt nobody answers aloud (a reflection for one partner, heard by both); and an
+# agreement, where the couple speak to each other in a closed-microphone quiet (issue 20).
 PLAIN_EXERCISE = next(
+    ex for ex in CONTENT.path if ex.kind == "solo_reflection" and len(ex.prompts) > 1
+)
+SPEAKING_EXERCISE = next(
     ex
     for ex in CONTENT.path
-    if ex.kind == "agreement" and len(ex.prompts) > 1 and not any(p.turns for p in ex.prompts)
+    if ex.kind == "agreement" and len(ex.prompts) > 1 and all(p.speaks for p in ex.prompts)
 )
 
 
@@ -61,6 +66,10 @@ def _offer_begin() -> State:
 
 def _in_plain_exercise() -> State:
     return _say(_offered(_home(), PLAIN_EXERCISE), intent("yes"))[0]
+
+
+def _speaking() -> State:
+    return _say(_offered(_home(), SPEAKING_EXERCISE), intent("yes"))[0]
 
 
 def _speaker_turn() -> State:
@@ -152,6 +161,7 @@ SITUATIONS: dict[str, Callable[[], State]] = {
     "offer to begin": _offer_begin,
     "offer to resume": _offer_resume,
     "in a prompt": _in_plain_exercise,
+    "speaking to each other": _speaking,
     "in a guided reflection": _reflection,
     "a partner's turn to speak": _speaker_turn,
     "a partner's turn to reflect": _listener_turn,
@@ -175,6 +185,7 @@ LANDS_IN = {
     "offer to begin": Situation.OFFER_BEGIN,
     "offer to resume": Situation.OFFER_RESUME,
     "in a prompt": Situation.PROMPT,
+    "speaking to each other": Situation.SPEAKING,
     "in a guided reflection": Situation.REFLECTION,
     "a partner's turn to speak": Situation.SPEAKER_TURN,
     "a partner's turn to reflect": Situation.LISTENER_TURN,
@@ -317,6 +328,17 @@ def _other_partner_reflects(state: State, reply: Reply) -> None:
     assert state.situation == Situation.LISTENER_TURN and "quiet" in phrase_keys(reply)
 
 
+def _more_quiet(state: State, reply: Reply) -> None:
+    assert state.exercise_id == SPEAKING_EXERCISE.id and state.prompt == 0
+    assert state.situation == Situation.SPEAKING and "speak.more_time" in phrase_keys(reply)
+    assert "quiet" in phrase_keys(reply) and not reply.end_session
+
+
+def _next_speaking_prompt(state: State, reply: Reply) -> None:
+    assert state.exercise_id == SPEAKING_EXERCISE.id and state.prompt == 1
+    assert f"prompt:{SPEAKING_EXERCISE.id}:1" in keys(reply) and "quiet" in phrase_keys(reply)
+
+
 def _started_again(state: State, reply: Reply) -> None:
     assert state.finished == () and "start_over.done" in phrase_keys(reply)
 
@@ -350,6 +372,9 @@ TABLE: list[tuple[str, str, Callable[[State, Reply], None]]] = [
     ("offer to resume", "no", _stays_with("no.resume")),
     ("in a prompt", "next", _next_prompt),
     ("in a prompt", "no", _stays_in_place("in a prompt")),
+    ("speaking to each other", "next", _next_speaking_prompt),
+    ("speaking to each other", "no", _more_quiet),
+    ("speaking to each other", "more_time", _more_quiet),
     ("a partner's turn to speak", "turn_done", _other_partner_reflects),
     ("a partner's turn to speak", "next", _other_partner_reflects),
     ("confirm start over", "yes", _started_again),

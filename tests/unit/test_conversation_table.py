@@ -52,7 +52,7 @@ def _begin(content, state: State, exercise) -> State:
 def situations(content, base: State) -> dict[Situation, State]:
     """One reachable state per situation (those someone alone cannot reach are left out)."""
     turn_ex = next(ex for ex in content.path if ex.prompts[0].turns)
-    together = next(ex for ex in content.path if ex.kind == "agreement")
+    together = next(ex for ex in content.path if ex.kind == "agreement" and ex.prompts[0].speaks)
     alone = next(ex for ex in content.path if ex.audience == "one")
     launch = Event(kind="launch", today=TODAY, new_session=True)
     found: dict[Situation, State] = {S.HOME: base}
@@ -73,7 +73,10 @@ def situations(content, base: State) -> dict[Situation, State]:
     if base.solo:
         found[S.PROMPT] = _begin(content, base, alone)
         return found
-    found[S.PROMPT] = _begin(content, base, together)
+    # A reflection for one partner, heard by both: nobody answers aloud.
+    found[S.PROMPT] = _begin(content, base, alone)
+    # An agreement: they speak to each other, the microphone closed (issue 20).
+    found[S.SPEAKING] = _begin(content, base, together)
     found[S.SPEAKER_TURN] = _begin(content, base, turn_ex)
     found[S.LISTENER_TURN] = _run(content, found[S.SPEAKER_TURN], "next")
     if len(base.names) == 2:
@@ -91,8 +94,9 @@ ENDINGS: dict[Situation, tuple[str, ...]] = {
     S.CONFIRM_DELETE: ("delete.confirm",),
     S.ASK_WHICH_PARTNER: ("names.which",),
     S.ASK_ROLES: ("roles.ask", "roles.which_name", "alone.role_ask"),
-    S.PROMPT: ("cue.next",),
-    S.REFLECTION: ("cue.next",),
+    S.PROMPT: ("cue.next", "cue.next."),
+    S.REFLECTION: ("cue.next", "cue.next."),
+    S.SPEAKING: ("turn.finished.",),
     S.SPEAKER_TURN: ("turn.finished.",),
     S.LISTENER_TURN: ("turn.finished.",),
     S.CHECKIN: ("cue.checkin",),
@@ -110,6 +114,7 @@ FAMILY = {
     S.CONFIRM_START_OVER: "confirm", S.CONFIRM_DELETE: "confirm", S.ASK_WHICH_PARTNER: "confirm",
     S.ASK_ROLES: "roles",
     S.PROMPT: "exercise", S.REFLECTION: "exercise", S.SPEAKER_TURN: "turn", S.LISTENER_TURN: "turn",
+    S.SPEAKING: "speaking",
     S.CHECKIN: "checkin", S.COMPLETE: "complete",
     S.CONFIRM_JOIN: "confirm", S.ASK_CODE: "code", S.CONFIRM_UNLINK: "confirm", S.CHOOSE_DELETE: "confirm",
     S.CONFIRM_DELETE_SHARED: "confirm",

@@ -25,6 +25,7 @@ from trust_renewal.content.rules import (
     MIN_WORDS_FOR_GRADE,
     care_rows,
     exercise_seconds,
+    open_microphone_prompts,
     program_warnings,
     role_prompts,
 )
@@ -312,6 +313,8 @@ def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, A
         "kinds": dict(sorted(Counter(ex.kind for ex in all_exercises).items())),
         "prompts": sum(len(ex.prompts) for ex in all_exercises),
         "checkins": len(content.checkins),
+        # Issue 20: who speaks to each other does so with the microphone closed.
+        "speaking_prompts": speaking_prompts(content),
         "crisis_lines": sorted(content.crisis_lines),
         "spoken_minutes": round(spoken_full / 60, 1),
         "spoken_minutes_quick": round(spoken_quick / 60, 1),
@@ -321,6 +324,30 @@ def build_report(content: Content, exceptions: Mapping[str, str]) -> dict[str, A
         "pacing": reflection_pacing(content),
         "care": care_table(content),
         "warnings": warnings,
+    }
+
+
+def _speaking_line(speaking: Mapping[str, Any] | None) -> str:
+    if not speaking:
+        return "Speaking prompts: not counted"
+    by_who = ", ".join(f"{who} {n}" for who, n in speaking["speaks"].items())
+    return (
+        f"Speaking prompts with a closed microphone: {speaking['turns']} turns, {by_who},"
+        f" {speaking['checkins']} check-ins; left with the microphone open: {speaking['open_microphone']}"
+        " (target 0)"
+    )
+
+
+def speaking_prompts(content: Content) -> dict[str, Any]:
+    """Prompts (and check-ins) that ask for speech: with their own quiet, and left open (target 0)."""
+    prompts = [p for ex in content.path for p in ex.prompts]
+    open_mic = open_microphone_prompts(content)
+    return {
+        "turns": sum(1 for p in prompts if p.turns),
+        "speaks": dict(sorted(Counter(p.speaks for p in prompts if p.speaks).items())),
+        "checkins": sum(1 for c in content.checkins if c.speaks),
+        "open_microphone": len(open_mic),
+        "open_microphone_prompts": open_mic,
     }
 
 
@@ -344,6 +371,7 @@ def format_report(report: Mapping[str, Any]) -> str:
         f" {report['prompts']} prompts",
         f"By kind (reflections included): {kinds}",
         f"Check-in questions: {report['checkins']}",
+        _speaking_line(report.get("speaking_prompts")),
         f"Crisis lines: {', '.join(report['crisis_lines']) or 'none'}",
         f"Spoken by the skill: {report['spoken_minutes']} minutes for the full program,"
         f" {report['spoken_minutes_quick']} for the quick versions",

@@ -27,6 +27,7 @@ from trust_renewal.content.model import (
     SAFETY_ROLES,
     SAFETY_ROUTES,
     SERVES_WHO,
+    SPEAK_MINUTES,
     SPEAKS,
     CheckIn,
     Content,
@@ -53,11 +54,13 @@ EXERCISE_FIELDS = frozenset(
     }
 )  # fmt: skip
 PROMPT_FIELDS = frozenset(
-    {"say", "card", "quick", "turns", "speak_minutes", "variants", "hurt_says_back", "speaks"}
+    {"say", "card", "quick", "turns", "speak_minutes", "speaks", "variants", "hurt_says_back"}
 )
 VARIANT_FIELDS = frozenset({"for", "say", "card"})
 DEFAULT_SPEAK_MINUTES = 2
-CHECKIN_FIELDS = frozenset({"id", "say", "card"})
+# A speaking prompt (``speaks``) without its own length: a minute of quiet.
+DEFAULT_SPEAKS_MINUTES = 1
+CHECKIN_FIELDS = frozenset({"id", "say", "card", "speaks", "speak_minutes"})
 CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources", "numbers", "routes"})
 NUMBER_FIELDS = frozenset(
     {"number", "label", "call", "role", "serves", "hours", "always", "source", "checked",
@@ -176,16 +179,7 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
         say = check.markup(check.need(p, "say", str, pw), pw, PROGRAM_PARAMS)
         card = check.plain(check.need(p, "card", str, pw), pw)
         quick_flag, turns = bool(p.get("quick")), bool(p.get("turns"))
-        speak = p.get("speak_minutes", DEFAULT_SPEAK_MINUTES)
-        if not isinstance(speak, int) or isinstance(speak, bool) or not 1 <= speak <= 3:
-            check.problems.append(f"{pw}: speak_minutes should be a whole number from 1 to 3")
-            speak = DEFAULT_SPEAK_MINUTES
-        speaks = p.get("speaks", "")
-        if speaks and (speaks not in SPEAKS or turns):
-            check.problems.append(f"{pw}: 'speaks' is one of {', '.join(SPEAKS)}, and not on a turn prompt")
-            speaks = ""
-        elif "speak_minutes" in p and not (turns or speaks):
-            check.problems.append(f"{pw}: speak_minutes only means something when someone speaks")
+        speaks, speak = _speaking(p, turns, check, pw)
         variants = _variants(p.get("variants", []), check, pw)
         prompts.append(
             Prompt(
@@ -194,9 +188,9 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
                 quick=quick_flag,
                 turns=turns,
                 speak_minutes=speak,
+                speaks=speaks,
                 variants=variants,
                 hurt_says_back=p.get("hurt_says_back", True) is not False,
-                speaks=speaks if isinstance(speaks, str) else "",
             )
         )
     for_ = raw.get("for", "")
@@ -237,6 +231,31 @@ def _exercise(raw: dict, step_id: str, check: _Checker, where: str) -> Exercise:
     if len(check.problems) == found_before:  # timings only mean something on sound data
         _check_durations(exercise, check, where)
     return exercise
+
+
+def _speaking(raw: dict, turns: bool, check: _Checker, where: str) -> tuple[str, float]:
+    """``speaks`` and ``speak_minutes`` of a prompt: who talks aloud, and how long the quiet is.
+
+    A turn takes whole minutes (1 to 3) per speaker; a speaking prompt one of
+    ``SPEAK_MINUTES`` for its whole quiet; any other prompt neither.
+    """
+    speaks = raw.get("speaks", "")
+    if speaks and (not isinstance(speaks, str) or speaks not in SPEAKS):
+        check.problems.append(f"{where}: speaks {speaks!r} is not one of {', '.join(SPEAKS)}")
+        speaks = ""
+    if speaks and turns:
+        check.problems.append(f"{where}: a turn prompt already has its speakers; drop 'speaks'")
+        speaks = ""
+    default = DEFAULT_SPEAKS_MINUTES if speaks else DEFAULT_SPEAK_MINUTES
+    minutes = raw.get("speak_minutes", default)
+    allowed = SPEAK_MINUTES if speaks else (1, 2, 3)
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes not in allowed:
+        listed = ", ".join(f"{m:g}" for m in allowed)
+        check.problems.append(f"{where}: speak_minutes should be one of {listed}")
+        minutes = default
+    elif "speak_minutes" in raw and not (turns or speaks):
+        check.problems.append(f"{where}: speak_minutes only means something where someone speaks")
+    return speaks, minutes
 
 
 def _variants(raw: Any, check: _Checker, where: str) -> tuple[Variant, ...]:
@@ -358,6 +377,14 @@ def _read_phrases(folder: Traversable, check: _Checker) -> dict[str, str]:
 _NOT_PROSE = frozenset(
     {"id", "kind", "audience", "topics", "source", "sources", "pace", "for", "counterpart", "once_each"}
 )
+
+
+def _checkin_speaking(raw: Any, check: _Checker, where: str) -> dict[str, Any]:
+    """A check-in is answered aloud: by each partner unless it says otherwise, in a minute's quiet."""
+    if not isinstance(raw, dict):
+        return {}
+    speaks, minutes = _speaking({"speaks": "each", **raw}, False, check, where)
+    return {"speaks": speaks or "each", "speak_minutes": minutes}
 
 
 def _overlay_spelling(overlay: Traversable | None) -> dict[str, str]:
@@ -489,6 +516,7 @@ def _build(folder: Traversable, overlay: Traversable | None) -> Content:
                 id=cid,
                 say=check.markup(check.need(c, "say", str, where), where, PROGRAM_PARAMS),
                 card=check.plain(check.need(c, "card", str, where), where),
+                **_checkin_speaking(c, check, where),
             )
         )
     lines = {}

@@ -16,10 +16,13 @@ KINDS = (
 AUDIENCES = ("together", "one")
 # Roles a prompt variant (or a reflection for one partner) is written for (issue 16).
 ROLES = ("caused", "hurt")
-REFLECTION_FOR = ("hurt", "caused", "either")
-# Who speaks aloud to a prompt that is not a speaker/listener turn (the closed microphone:
-# the skill holds a timed quiet while they talk). Empty: nobody is asked to speak.
+# Who speaks to a prompt that is not a turn (issue 20): said together, by each partner one
+# after the other, by whoever is doing it (or a person alone), or by one role. Such a
+# prompt ends with its own timed quiet, the microphone closed, then the chime.
 SPEAKS = ("both", "each", "one", "hurt", "caused")
+# How long that quiet may be, in minutes: the whole quiet, for everyone who speaks.
+SPEAK_MINUTES = (0.5, 1, 2, 3)
+REFLECTION_FOR = ("hurt", "caused", "either")
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,22 @@ class Prompt:
     quick: bool = False  # part of the quick (about 3 minutes) version
     turns: bool = False  # a speaker/listener turn: both partners speak to it in turn
     # Turn prompts: about how long each speaker talks (whole minutes, 1 to 3) while
-    # the skill stays quiet with the microphone closed.
-    speak_minutes: int = 2
+    # the skill stays quiet with the microphone closed. Speaking prompts: the whole quiet.
+    speak_minutes: float = 2
+    # Who speaks aloud to a prompt that is not a turn (one of SPEAKS), or "": nobody.
+    speaks: str = ""
     variants: tuple[Variant, ...] = ()  # role-specific wordings; the shared one is the fallback
     # With roles known, may the partner who was hurt be asked to say back the other's turn?
     # Not where the apology is made: they are never asked to validate the apologizer there.
     hurt_says_back: bool = True
-    # Not a turn, yet someone speaks aloud: who ("both", "each", "one", "hurt", "caused"),
-    # for about ``speak_minutes``, while the microphone is closed.
-    speaks: str = ""
 
     def variant(self, role: str) -> Variant | None:
         return next((v for v in self.variants if v.role == role), None)
+
+    @property
+    def closes_microphone(self) -> bool:
+        """Someone speaks to this prompt, in a timed quiet with the microphone closed."""
+        return self.turns or bool(self.speaks)
 
 
 @dataclass(frozen=True)
@@ -110,9 +117,13 @@ class Step:
 
 @dataclass(frozen=True)
 class CheckIn:
+    """A question after the program: each partner answers aloud, in a timed quiet."""
+
     id: str
     say: str
     card: str
+    speaks: str = "each"
+    speak_minutes: float = 1
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ ROLE_PARAMS = PROGRAM_PARAMS | {"hurt", "caused"}
 def exercise_seconds(exercise: Exercise, quick: bool, with_turns: bool = False) -> float:
     """What the skill speaks in one run of an exercise; turn prompts are said twice.
 
-    With ``with_turns``, adds the least time the couple talks to turn prompts.
+    With ``with_turns``, adds the least time the couple talks to turn prompts, and the
+    quiet of every prompt someone speaks to (``speaks``).
     """
     seconds = spoken_seconds(exercise.intro) + spoken_seconds(exercise.closing)
     for i in exercise.prompt_indexes(quick):
@@ -65,6 +66,8 @@ def exercise_seconds(exercise: Exercise, quick: bool, with_turns: bool = False) 
         seconds += times * spoken_seconds(prompt.say)
         if with_turns and prompt.turns:
             seconds += TURN_SECONDS
+        elif with_turns and prompt.speaks:
+            seconds += prompt.speak_minutes * 60
     return seconds
 
 
@@ -358,4 +361,68 @@ def program_warnings(content: Content) -> list[str]:
     warnings += _repeat_warnings(content)
     warnings += _role_warnings(content)
     warnings += _care_warnings(content)
+    warnings += [f"{where}: {OPEN_MICROPHONE}" for where in open_microphone_prompts(content)]
     return warnings
+
+
+# -- closed microphone (issue 20): whoever speaks to anyone but Alexa has a timed quiet -------
+# Words that ask someone to speak aloud to a partner (or to themselves, aloud).
+_ASKS_ALOUD = re.compile(
+    r"\b(?:say|says|tell|name|share|ask|answer|describe|thank|repeat|talk|agree|decide|choose|pick"
+    r"|plan|finish (?:this|the) sentence|start with|begin with|out loud|aloud)\b"
+)
+# In a reflection the couple thinks; only words plainly for speaking aloud count there.
+_ASKS_ALOUD_IN_REFLECTION = re.compile(
+    r"\b(?:out loud|aloud|finish (?:this|the) sentence"
+    r"|(?:say|tell|thank)\w* (?:it |this )?to (?:your partner|each other))\b"
+)
+# What does not ask for speech: words to Alexa, words kept in the head, a "don't need to".
+_NOT_ALOUD = re.compile(
+    r"\bsay:? (?:next|more time|repeat|pause|help|alexa|i don't feel safe)\b"
+    r"|\b(?:say|tell) (?:it )?(?:to )?yourself\b|\bin your head\b|\bfeel like to say\b"
+    r"|\b(?:don't|doesn't) (?:need|have) to (?:answer|reply|say|repeat)\w*\b"
+    r"|\bnot have to (?:accept|answer)\b"
+    r"|\bwould need to hear\b|\bwhen, or if, to tell\b|\bask yourself\b|\b(?:name|say)\b[^.]*\bsilently\b"
+    r"|\bdon't have to say it\b|\bhard\w*\b[^.?]*\bto say out loud\b"
+    # Said of a later moment, or of thoughts: "nobody answers out loud", "choose ... silently",
+    # "get ready to answer", "doesn't need to repeat", "a calm answer", "hard to say, and hard to hear".
+    r"|\bnobody (?:answers|says)\b[^.]*\bout loud\b|\bchoose\b[^.]*\bsilently\b|\bget ready to answer\b"
+    r"|\b(?:a|an|the) (?:\w+,? ){0,2}answer\b|\bhard to say\b"
+    r"|\bcan ask more questions another day\b|\bpick the ones you\b"
+)
+REFLECTION_KINDS = ("guided_reflection", "solo_reflection")
+OPEN_MICROPHONE = (
+    "asks someone to speak aloud with the microphone open; give it 'speaks' (and 'speak_minutes'),"
+    " or make it a turn, or ask for a thought instead"
+)
+
+
+def asks_aloud(text: str, kind: str = "") -> bool:
+    """Does this prompt ask someone to speak aloud (a speaking word, or a question to answer)?
+
+    In a reflection, or before a pause, a question is for thinking; elsewhere it is answered aloud.
+    """
+    lowered = _NOT_ALOUD.sub(" ", re.sub(r"\[[^\]]*\]", " ", text.lower()))
+    if kind in REFLECTION_KINDS:
+        return bool(_ASKS_ALOUD_IN_REFLECTION.search(lowered))
+    # A question followed by a pause is for thinking; one without is answered aloud.
+    return bool(_ASKS_ALOUD.search(lowered)) or ("?" in lowered and "[pause " not in text)
+
+
+def open_microphone_prompts(content: Content) -> list[str]:
+    """Every prompt (and check-in) that asks for speech but leaves the microphone open."""
+    found = []
+    for exercise in content.path:
+        found += open_microphone_in(exercise)
+    found += [c.id for c in content.checkins if not c.speaks and asks_aloud(c.say)]
+    return found
+
+
+def open_microphone_in(exercise: Exercise) -> list[str]:
+    """The prompts of one exercise that ask for speech without ``turns`` or ``speaks``."""
+    return [
+        f"exercise {exercise.id} prompt {i}"
+        for i, prompt in enumerate(exercise.prompts, start=1)
+        if not prompt.closes_microphone
+        and any(asks_aloud(text, exercise.kind) for text in (prompt.say, *(v.say for v in prompt.variants)))
+    ]

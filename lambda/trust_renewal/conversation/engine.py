@@ -18,7 +18,7 @@ from trust_renewal.conversation.answers import interpret
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import current_exercise, days_since
 from trust_renewal.conversation.reply import Card, Line, Reply, say
-from trust_renewal.conversation.situation import IN_EXERCISE, TURNS, Situation
+from trust_renewal.conversation.situation import CLOSED_MIC, IN_EXERCISE, Situation
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.table import transition
 from trust_renewal.conversation.transitions import common, linking
@@ -64,8 +64,9 @@ def _settle(state: State, content: Content) -> State:
 
 
 def _session_ended(state: State, event: Event) -> State:
-    # Silence after the chime: that turn is over, so the next session goes on to the next speaker.
-    over = state.situation in TURNS and event.reason == "EXCEEDED_MAX_REPROMPTS"
+    # Silence after the chime: that speaking is over, so the next session goes on from it
+    # (to the listener's say-back of that same turn, or to the next prompt).
+    over = state.situation in CLOSED_MIC and event.reason == "EXCEEDED_MAX_REPROMPTS"
     return replace(state, situation=Situation.HOME, offer_target=None, turn_over=state.turn_over or over)
 
 
@@ -84,7 +85,7 @@ def _intent(state: State, event: Event, content: Content) -> tuple[State, Reply]
             lead = (say("welcome.first_short"),)
             state = replace(state, welcomed=True)
         if name in _CARRY_ON and common.mid_exercise(state, content):
-            if name in _FINISHED_SAYING and state.turn % 2 == 0:
+            if name in _FINISHED_SAYING:
                 state = replace(state, turn_over=True)  # "tell trust renewal I'm done"
             if name == "resume":  # "ask trust renewal to resume": where they are, then straight on
                 state, reply = nav.resume_with_where(state, event, content)

@@ -3,7 +3,9 @@
 A turn prompt has four stages: 0 the first speaker speaks, 1 the second says
 back what they heard, 2 the second speaker speaks, 3 the first says back. Each
 stage is a timed quiet with the microphone closed (see ``quiet_line``), then a
-chime and one short question.
+chime and one short question. A speaking prompt (``Prompt.speaks``: said
+together, by each partner, by one, or by one role) ends the same way: whoever
+speaks does so to each other, never to an open microphone (issue 20).
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ from trust_renewal.conversation.state import State
 REFLECT_MINUTES = 1
 # How many wordings each kind of handoff has in the phrase book (keys ``…short.1`` to ``…short.N``).
 SHORT_WORDINGS = 3
+# A couple hears the cue to go on, and the close of an exercise, in full for their first
+# few exercises; after that in short wordings that rotate (``cue.next.1`` ...).
+FULL_CUES_UNTIL = 3
+FULL_SPEAKING_UNTIL = 8
+CUE_WORDINGS = 4
 
 
 def partner_labels(state: State, first_index: int) -> tuple[str, str]:
@@ -135,8 +142,11 @@ def hurt_would_say_back(state: State, exercise: Exercise, prompt: Prompt, stage:
 def situation_at(state: State, content: Content) -> Situation:
     """The situation the state's position in an exercise stands for."""
     exercise = content.exercise(state.exercise_id or "")
-    if exercise.prompts[prompt_index(state, exercise)].turns:
+    prompt = exercise.prompts[prompt_index(state, exercise)]
+    if prompt.turns:
         return Situation.SPEAKER_TURN if state.turn % 2 == 0 else Situation.LISTENER_TURN
+    if prompt.speaks:
+        return Situation.SPEAKING
     return Situation.REFLECTION if exercise.kind == "guided_reflection" else Situation.PROMPT
 
 
@@ -149,7 +159,10 @@ def quiet_line(seconds: int, who: str) -> Line:
     return Line("quiet", (("seconds", str(int(seconds))), ("who", who)))
 
 
-def _duration(minutes: int) -> str:
+def speak_duration(minutes: float) -> str:
+    """The duration label for a quiet of this many minutes (half a minute to three)."""
+    if minutes < 1:
+        return "@minutes_half"
     return f"@minutes_{max(1, min(3, int(minutes)))}"
 
 
@@ -180,7 +193,7 @@ def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> 
             say(
                 _wording("turn.time", first_time and state.turn == 0, 2 * state.prompt + state.turn // 2),
                 speaker=speaker,
-                duration=_duration(minutes),
+                duration=speak_duration(minutes),
             )
         )
     else:
@@ -192,7 +205,7 @@ def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> 
                 ),
                 speaker=speaker,  # the one who just spoke
                 listener=listener,  # now says back what they heard
-                duration=_duration(minutes),
+                duration=speak_duration(minutes),
             )
         )
     talking = speaker if state.turn % 2 == 0 else listener
@@ -201,8 +214,60 @@ def turn_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> 
 
 
 def finished_question(state: State, extra: int = 0) -> Line:
-    """The one short question after the chime, in rotation so it is not the same line every turn."""
-    return say(f"turn.finished.{(2 * state.prompt + state.turn + extra) % SHORT_WORDINGS + 1}")
+    """The one short question after the chime, in rotation so it is not the same line every turn.
+
+    Once a couple has done a few exercises it is just the question ("no" gives more time).
+    """
+    turn = 2 * state.prompt + state.turn + extra
+    if _early(state):
+        return say(f"turn.finished.{turn % SHORT_WORDINGS + 1}")
+    # 3 * prompt walks every wording even where only the prompt moves (speaking prompts).
+    later = 3 * state.prompt + state.turn + extra + len(state.finished)
+    return say(f"turn.finished.short.{later % CUE_WORDINGS + 1}")
+
+
+def speaking_who(state: State, prompt: Prompt) -> str:
+    """Who talks in a speaking prompt's quiet: a role's name when known, else "" (both, each, one)."""
+    return role_names(state).get(prompt.speaks, "")
+
+
+def _quiet_who(state: State, prompt: Prompt) -> str:
+    """Who the quiet is for, as renderers show it: a name, "you both", or "you"."""
+    who = speaking_who(state, prompt)
+    if who:
+        return who
+    return "@you" if state.solo or prompt.speaks in ("one", "hurt", "caused") else "@you_both"
+
+
+def _early(state: State) -> bool:
+    """Still in the couple's first few exercises: cues in full, not yet shortened."""
+    return len(state.finished) < FULL_CUES_UNTIL
+
+
+def speaking_lines(state: State, exercise: Exercise, index: int, prompt: Prompt) -> list[Line]:
+    """After a speaking prompt: how long, that Alexa is not listening, the quiet, one question.
+
+    The first speaking prompt of a couple's first exercises explains that Alexa can
+    be woken early; later ones are a few words, in rotation.
+    """
+    who = speaking_who(state, prompt)
+    group = "named" if who else {"both": "both", "each": "each"}.get(prompt.speaks, "one")
+    earlier = exercise.prompt_indexes(state.quick)[: state.prompt]
+    # The full wording (how to wake Alexa early) at the first speaking prompt of each of a
+    # couple's first exercises; speaking prompts come later in the program than turns.
+    first = len(state.finished) < FULL_SPEAKING_UNTIL and not any(exercise.prompts[i].speaks for i in earlier)
+    turn = (state.prompt + len(state.finished)) % SHORT_WORDINGS + 1
+    key = f"speak.time.{group}.full" if first else f"speak.time.{group}.{turn}"
+    lines = [say(key, speaker=who, duration=speak_duration(prompt.speak_minutes))]
+    quiet = quiet_line(int(prompt.speak_minutes * 60), _quiet_who(state, prompt))
+    return [*lines, quiet, finished_question(state)]
+
+
+def cue_next(state: State) -> Line:
+    """The cue to go on after a prompt: in full at first, then short wordings in rotation."""
+    if _early(state):
+        return say("cue.next")
+    return say(f"cue.next.{(state.prompt + len(state.finished)) % CUE_WORDINGS + 1}")
 
 
 def speak_position(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tuple[State, Reply]:
@@ -212,8 +277,11 @@ def speak_position(state: State, content: Content, lead: tuple[Line, ...] = ()) 
     prompt = exercise.prompts[index]
     lines = list(lead)
     state = replace(state, situation=situation_at(state, content), turn_over=False)
-    if not prompt.turns:
-        lines += [*prompt_refs(state, exercise, index), say("cue.next")]
+    if prompt.speaks:
+        lines += [*prompt_refs(state, exercise, index), *speaking_lines(state, exercise, index, prompt)]
+        reprompt = (say("reprompt.speaking"),)
+    elif not prompt.turns:
+        lines += [*prompt_refs(state, exercise, index), cue_next(state)]
         reprompt = (say("reprompt.exercise"),)
     else:
         if state.turn == 0 and not state.names and not state.told_partner_one:
@@ -229,12 +297,25 @@ def more_time(state: State, content: Content, lead: tuple[Line, ...] = ()) -> tu
     """Another stretch of quiet for whoever is speaking now."""
     exercise = content.exercise(state.exercise_id or "")
     prompt = exercise.prompts[prompt_index(state, exercise)]
+    if prompt.speaks:
+        who = speaking_who(state, prompt)
+        lines = (
+            *lead,
+            say(
+                "speak.more_time.named" if who else "speak.more_time",
+                speaker=who,
+                duration=speak_duration(prompt.speak_minutes),
+            ),
+            quiet_line(int(prompt.speak_minutes * 60), _quiet_who(state, prompt)),
+            finished_question(state, extra=1),
+        )
+        return state, Reply(speech=lines, reprompt=(say("reprompt.speaking"),))
     speaker, listener = turn_people(state, exercise)
     talking = speaker if state.turn % 2 == 0 else listener
     minutes = prompt.speak_minutes if state.turn % 2 == 0 else REFLECT_MINUTES
     lines = (
         *lead,
-        say("turn.more_time", speaker=talking, duration=_duration(minutes)),
+        say("turn.more_time", speaker=talking, duration=speak_duration(minutes)),
         quiet_line(minutes * 60, talking),
         finished_question(state, extra=1),
     )
@@ -267,25 +348,34 @@ def begin(state: State, content: Content, today: str, lead: tuple[Line, ...] = (
         intro.append(ref(f"step_intro:{step.id}"))
         if step.number > 1 and not state.solo:
             intro.append(say("care.reminder"))  # the screening, in a sentence, at each new step
+        intro.append(say("beat.after_intro"))  # and a breath before the exercise's own introduction
     intro.append(ref(f"intro:{exercise.id}"))
+    # A breath between the introduction and the first prompt, so no reply talks for long
+    # before its first pause (issue 20: under about 40 seconds).
+    intro.append(say("beat.after_intro"))
     return speak_position(state, content, tuple(intro))
 
 
 def resume_point(state: State, content: Content) -> State | None:
-    """Where a new session picks up: a speaker's prompt, never a listener's line.
+    """Where a new session picks up, so nobody's words are skipped.
 
-    A turn that was finished (or a reflect-back left days ago) moves on to the
-    next speaker. None when nothing is left of the exercise but its closing.
+    A speaker's turn that was finished (silence after the chime, or "tell trust
+    renewal I'm done") goes on to the listener's say-back of that same turn; a
+    finished say-back to the next speaker; a finished speaking prompt to the next
+    prompt. Anything not finished is heard again from its start. None when nothing
+    is left of the exercise but its closing.
     """
     exercise = content.exercise(state.exercise_id or "")
     prompt = exercise.prompts[prompt_index(state, exercise)]
-    if not prompt.turns and not state.turn_over:
-        return replace(state, turn=0)
-    turn = state.turn + (1 if state.turn_over else 0) if prompt.turns else 3
-    if turn in (1, 2):
-        return replace(state, turn=2, turn_over=False)
-    if turn == 0:
-        return replace(state, turn_over=False)
+    if not prompt.turns:
+        if not state.turn_over:
+            return replace(state, turn=0)
+    else:
+        stage = state.turn + (1 if state.turn_over else 0)
+        if stage <= 3 and hurt_would_say_back(state, exercise, prompt, stage):
+            stage += 1
+        if stage <= 3:
+            return replace(state, turn=stage, turn_over=False)
     if state.prompt + 1 < run_length(state, exercise):
         return replace(state, prompt=state.prompt + 1, turn=0, turn_over=False)
     return None
@@ -298,8 +388,8 @@ def resume(state: State, content: Content, today: str, lead: tuple[Line, ...] = 
     if point is None:
         return finish(state, content, today)
     state, reply = speak_position(point, content, lead)
-    # A new session starts at a speaker's prompt: no "thank you both, let's switch" from before.
-    speech = tuple(line for line in reply.speech if not line.key.startswith("phrase:handoff."))
+    # A new session starts fresh: no "thank you both, let's switch" from before.
+    speech = tuple(line for line in reply.speech if not line.key.startswith("phrase:handoff.switch"))
     return state, replace(reply, speech=speech)
 
 
@@ -327,7 +417,7 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
     if needs_two(exercise):
         # Fairness: whoever listened first opens the next turn-taking exercise.
         state = replace(state, first_speaker=1 - first_speaker(state))
-    lines: list[Line] = [ref(f"closing:{exercise.id}"), say("done.exercise")]
+    lines: list[Line] = [ref(f"closing:{exercise.id}"), done_line(state)]
     # The whole exercise in the Alexa app, so the couple can read it again later.
     card = Card(
         title=ref(f"title:{exercise.id}"),
@@ -371,6 +461,14 @@ def finish(state: State, content: Content, today: str) -> tuple[State, Reply]:
     state = replace(at_position(state, following), situation=Situation.OFFER_BEGIN, offer_target=following.id)
     lines += offer_lines(state, content, following, key)
     return state, Reply(speech=tuple(lines), reprompt=(say("reprompt.offer"),), card=card)
+
+
+def done_line(state: State) -> Line:
+    """The close of an exercise: in full for the first few, then shorter, in rotation."""
+    done = len(state.finished)  # already counts the exercise just finished
+    if done <= FULL_CUES_UNTIL:
+        return say("done.exercise")
+    return say(f"done.exercise.{done % CUE_WORDINGS + 1}")
 
 
 def offer_lines(state: State, content: Content, exercise: Exercise, key: str) -> list[Line]:

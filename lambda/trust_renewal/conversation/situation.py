@@ -17,6 +17,7 @@ class Situation(StrEnum):
     REFLECTION = "reflection"  # a guided reflection: the couple only listens
     SPEAKER_TURN = "speaker_turn"  # one partner speaks, the microphone closed
     LISTENER_TURN = "listener_turn"  # the listener says back what they heard
+    SPEAKING = "speaking"  # partners speak to a prompt (not a turn), the microphone closed
     CHECKIN = "checkin"  # a check-in question after the program
     COMPLETE = "complete"  # the program is done: offer a check-in or a step
     PAUSED = "paused"  # the couple took a pause or a break: session closed, place kept
@@ -31,9 +32,17 @@ class Situation(StrEnum):
 
 # Situations inside a running exercise (the position in State says which prompt).
 IN_EXERCISE = frozenset(
-    {Situation.PROMPT, Situation.REFLECTION, Situation.SPEAKER_TURN, Situation.LISTENER_TURN}
+    {
+        Situation.PROMPT,
+        Situation.REFLECTION,
+        Situation.SPEAKER_TURN,
+        Situation.LISTENER_TURN,
+        Situation.SPEAKING,
+    }
 )
 TURNS = frozenset({Situation.SPEAKER_TURN, Situation.LISTENER_TURN})
+# Someone speaks to someone but Alexa, in a timed quiet with the microphone closed.
+CLOSED_MIC = TURNS | {Situation.SPEAKING}
 # Situations whose reply ends in a yes-or-no question.
 QUESTIONS = frozenset(
     {

@@ -140,6 +140,8 @@ SPECIFIC: dict[Situation, dict[str, Transition]] = {
     # "Have you finished?" "No": another stretch of quiet.
     S.SPEAKER_TURN: {**_TURN},
     S.LISTENER_TURN: {**_TURN},
+    # A prompt spoken to in a closed-microphone quiet: "no" to "have you finished?" is more time.
+    S.SPEAKING: {**_IN_EXERCISE, "more_time": turns.more_turn_time, "no": turns.more_turn_time},
     S.CHECKIN: {
         **_AFTER_PROGRAM,
         "yes": evenings.checkin_done,

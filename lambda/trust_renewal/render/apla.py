@@ -27,6 +27,7 @@ SSML instead, so nothing is ever cut off.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -142,12 +143,17 @@ class _Builder:
         self.parts.append(part)
 
 
+# A piece that goes on the word before it: punctuation, or a possessive or contraction
+# after a filled-in name ("partner one" + "'s turn").
+_GLUED = re.compile(r"^(?:[,.;:!?]|['\u2019][a-z])")
+
+
 def _join(pieces: list[str]) -> str:
     out = ""
     for piece in pieces:
         piece = piece.strip()
         if piece:
-            out += piece if not out or piece[0] in ",.;:!?" else " " + piece
+            out += piece if not out or _GLUED.match(piece) else " " + piece
     return out
 
 
@@ -165,12 +171,14 @@ def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | No
         return
     markup, params = line_markup(line, content)
     before = ""  # the line's words so far, so a label opening a sentence is capitalised
-    for token in parse(markup):
+    tokens = list(parse(markup))
+    for at, token in enumerate(tokens):
         if isinstance(token, Text):
             builder.speech(escape(token.value), token.value, pace)
             before += token.value
         elif isinstance(token, Param):
-            value = fill(token, params, before)
+            following = tokens[at + 1] if at + 1 < len(tokens) else None
+            value = fill(token, params, before, following.value if isinstance(following, Text) else "")
             builder.speech(escape(value), value, pace)
             before += value
         elif isinstance(token, Pause):
@@ -321,7 +329,8 @@ def guide_text(directive: dict[str, Any]) -> str:
             elif part.get("kind") == "silence":
                 seconds = f"{part.get('ms', 0) / 1000:g} s"
                 if part.get("who"):  # a quiet turn: who speaks, and that Alexa is not listening
-                    seconds += f", while {part['who']} speaks; the microphone is closed"
+                    verb = "speak" if part["who"].startswith("you") else "speaks"
+                    seconds += f", while {part['who']} {verb}; the microphone is closed"
                 out.append(f"({label} underneath, {seconds})" if bedded else f"(pause {seconds})")
             else:
                 out.append("(soft chime)")

@@ -54,12 +54,26 @@ def _in_sentence(value: str, before: str) -> str:
     return value[:1].upper() + value[1:] if _SENTENCE_OPEN.search(before) else value
 
 
-def fill(token: Param, params: Mapping[str, object], before: str = "") -> str:
+# A value ending in a question mark (a title: "How patient are we being?") that the
+# sentence goes on after is read without it, or Alexa asks mid-sentence.
+_GOES_ON = re.compile(r"^\s*(?:[,;:]|[a-z])")
+
+
+def fill(token: Param, params: Mapping[str, object], before: str = "", after: str = "") -> str:
     """A parameter's value as plain text (not yet escaped), capitalised when it opens a sentence.
 
-    ``before`` is the line's text up to the parameter.
+    ``before`` is the line's text up to the parameter, ``after`` the text that follows it.
     """
-    return _in_sentence(_param(token, params), before)
+    value = _in_sentence(_param(token, params), before)
+    if value.endswith("?") and _GOES_ON.match(after):
+        value = value[:-1]
+    return value
+
+
+def _after(tokens: list[object], at: int) -> str:
+    """The text right after token ``at`` (empty when a pause, a sound or the end follows)."""
+    following = tokens[at + 1] if at + 1 < len(tokens) else None
+    return following.value if isinstance(following, Text) else ""
 
 
 def _break(seconds: float) -> str:
@@ -111,12 +125,13 @@ def to_ssml(
             out.append("".join(words))
         words.clear()
 
-    for token in parse(markup):
+    tokens = list(parse(markup))
+    for at, token in enumerate(tokens):
         if isinstance(token, Text):
             words.append(escape(token.value))
             before += token.value
         elif isinstance(token, Param):
-            value = fill(token, params or {}, before)
+            value = fill(token, params or {}, before, _after(tokens, at))
             words.append(escape(value))
             before += value
         elif isinstance(token, Pause):
@@ -135,11 +150,12 @@ def to_ssml(
 def to_plain(markup: str, params: Mapping[str, object] | None = None) -> str:
     """Plain text for cards and screens: pauses and chimes dropped."""
     out: list[str] = []
-    for token in parse(markup):
+    tokens = list(parse(markup))
+    for at, token in enumerate(tokens):
         if isinstance(token, Text):
             out.append(token.value)
         elif isinstance(token, Param):
-            out.append(fill(token, params or {}, "".join(out)))
+            out.append(fill(token, params or {}, "".join(out), _after(tokens, at)))
         elif isinstance(token, Digits):
             out.append(token.number)
     return re.sub(r"\s+", " ", "".join(out)).strip()

@@ -64,3 +64,4 @@ def pace_of(line: Line, content: Content, locale: str = "en-US") -> Pace | None:
     if not name:  # a reflection inside any other kind of exercise is paced too
         name = voice()["reflections"] if "[pause " in exercise.prompts[int(index)].say else PLAIN
     return pace_named(name, locale)
+

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from trust_renewal.content.markup import Param, Pause, Text, parse
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.reply import Line, Reply
 from trust_renewal.render.markup import CHIME_URL, pause_ssml, to_plain, to_ssml
@@ -82,7 +83,7 @@ def quiet_text(line: Line, content: Content) -> str:
     seconds = int(line.kwargs.get("seconds", "0") or 0)
     length = f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
     who = _params(Line("x", (("who", line.kwargs.get("who", "")),)), content)["who"]
-    while_ = f" while {who} speaks" if who else ""
+    while_ = f" while {who} {'speak' if who.startswith('you') else 'speaks'}" if who else ""
     return f"(quiet for {length}{while_}; the microphone is closed)"
 
 
@@ -146,3 +147,34 @@ def render_reply(reply: Reply, content: Content, locale: str = "en-US") -> Rende
         card_title=card_title,
         card_text=card_text,
     )
+
+
+WORDS_PER_MINUTE = 150.0  # Alexa's ordinary reading voice, roughly; a pace slows it
+
+
+def seconds_before_pause(lines: tuple[Line, ...], content: Content, locale: str = "en-US") -> float:
+    """How long a reply speaks before its first pause or quiet: words at their pace.
+
+    The issue-20 rule of thumb: under about 40 seconds before the couple gets a pause.
+    """
+    seconds = 0.0
+    for line in lines:
+        if line.key == "quiet":
+            break
+        if line.key.startswith("person:"):
+            seconds += 60.0 / WORDS_PER_MINUTE
+            continue
+        pace = pace_of(line, content, locale)
+        rate = pace.rate if pace else 1.0
+        markup, params = line_markup(line, content)
+        for token in parse(markup):
+            if isinstance(token, Pause):
+                return seconds
+            if isinstance(token, Text):
+                words = len(token.value.split())
+            elif isinstance(token, Param):
+                words = len(str(params.get(token.name, "")).split()) or 1
+            else:
+                continue
+            seconds += words * 60.0 / (WORDS_PER_MINUTE * rate)
+    return seconds

@@ -11,6 +11,7 @@ from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
     fits,
+    mark_practiced,
     next_unfinished,
     passed_over,
     prompt_index,
@@ -37,6 +38,7 @@ FAMILY: dict[Situation, str] = {
     S.REFLECTION: "exercise",
     S.SPEAKER_TURN: "turn",
     S.LISTENER_TURN: "turn",
+    S.SPEAKING: "speaking",
     S.CHECKIN: "checkin",
     S.COMPLETE: "complete",
     S.PAUSED: "home",
@@ -153,6 +155,13 @@ def offer_resume(
     plain = "_plain" if asked_today else ""
     if point is None:
         lines: tuple[Line, ...] = (say("resume.where_end", **place), say("offer.finish"))
+    elif exercise.prompts[prompt_index(point, exercise)].turns and point.turn % 2 == 1:
+        # A say-back is next: whoever listened tells the speaker what they heard.
+        speaker, listener = run.turn_people(point, exercise)
+        lines = (
+            say("resume.where_sayback", part=point.prompt + 1, speaker=speaker, listener=listener, **place),
+            say("offer.go_on_sayback", speaker=speaker, listener=listener),
+        )
     elif exercise.prompts[prompt_index(point, exercise)].turns:
         speaker, _ = run.turn_people(point, exercise)
         lines = (
@@ -185,3 +194,27 @@ def clean_name(raw: str | None) -> str:
     # A first name as Alexa heard it: letters, spaces, hyphens and apostrophes only.
     text = "".join(c for c in (raw or "") if c.isalpha() or c in " -'").strip()
     return " ".join(part.capitalize() for part in text.split())[:40]
+
+
+def ask_checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """A check-in question; each answers aloud, to each other, in a timed quiet (issue 20)."""
+    if not content.checkins:
+        return stay(state, say("checkin.none"), content=content)
+    item = content.checkins[state.checkins_heard % len(content.checkins)]
+    state = replace(
+        mark_practiced(state, event.today),
+        situation=S.CHECKIN,
+        offer_target=None,
+        checkins_heard=state.checkins_heard + 1,
+    )
+    key = "checkin.time.full" if state.checkins_heard <= 2 else "checkin.time.short"
+    return state, Reply(
+        speech=(
+            say("checkin.intro"),
+            ref(f"checkin:{item.id}"),
+            say(key, duration=run.speak_duration(item.speak_minutes)),
+            run.quiet_line(int(item.speak_minutes * 60), "@you" if state.solo else "@you_both"),
+            say("cue.checkin"),
+        ),
+        reprompt=(say("reprompt.checkin"),),
+    )

@@ -6,15 +6,13 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation.events import Event
-from trust_renewal.conversation.program import (
-    mark_practiced,
-)
-from trust_renewal.conversation.reply import Reply, ref, say
+from trust_renewal.conversation.reply import Reply, say
 from trust_renewal.conversation.situation import IN_EXERCISE
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.transitions.common import (
     FAMILY,
     S,
+    ask_checkin,
     home,
     mid_exercise,
     reprompt,
@@ -52,19 +50,7 @@ def fallback(state: State, event: Event, content: Content) -> tuple[State, Reply
 
 
 def checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
-    if not content.checkins:
-        return stay(state, say("checkin.none"), content=content)
-    item = content.checkins[state.checkins_heard % len(content.checkins)]
-    state = replace(
-        mark_practiced(state, event.today),
-        situation=S.CHECKIN,
-        offer_target=None,
-        checkins_heard=state.checkins_heard + 1,
-    )
-    return state, Reply(
-        speech=(say("checkin.intro"), ref(f"checkin:{item.id}"), say("cue.checkin")),
-        reprompt=(say("reprompt.checkin"),),
-    )
+    return ask_checkin(state, event, content)
 
 
 def checkin_done(state: State, event: Event, content: Content) -> tuple[State, Reply]:

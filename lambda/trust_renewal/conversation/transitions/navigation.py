@@ -21,6 +21,7 @@ from trust_renewal.conversation.situation import IN_EXERCISE
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.transitions.common import (
     S,
+    ask_checkin,
     exercise_of,
     home,
     mid_exercise,
@@ -216,6 +217,10 @@ def quick(state: State, event: Event, content: Content) -> tuple[State, Reply]:
         exercise = exercise_of(state, content)
     else:
         state, found = todays_exercise(state, content, event.today)
+        if found is None and state.program_done:
+            # After the program the short thing to do is a check-in question.
+            state, reply = ask_checkin(state, event, content)
+            return state, replace(reply, speech=(say("quick.after_program"), *reply.speech))
         if found is None:
             return stay(state, say("quick.nothing"), content=content)
         exercise = found

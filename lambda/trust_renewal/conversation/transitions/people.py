@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trust_renewal.content.model import Content
+from trust_renewal.conversation import exercise as run
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     at_position,
@@ -12,7 +13,7 @@ from trust_renewal.conversation.program import (
     next_unfinished,
 )
 from trust_renewal.conversation.reply import Line, Reply, say
-from trust_renewal.conversation.situation import IN_EXERCISE
+from trust_renewal.conversation.situation import CLOSED_MIC, IN_EXERCISE
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.transitions.common import (
     S,
@@ -30,11 +31,23 @@ from trust_renewal.conversation.transitions.common import (
 def _after_names(state: State, event: Event, content: Content, line: Line) -> tuple[State, Reply]:
     """Back to where they were once a name is settled."""
     if state.situation == S.ASK_WHICH_PARTNER:
-        state = replace(state, pending_name=None)
+        asked_inside = state.offer_target is not None and state.offer_target == state.exercise_id
+        state = replace(state, pending_name=None, offer_target=None)
+        if asked_inside and mid_exercise(state, content):
+            # Renamed in the middle of a turn or a prompt: straight back to it, nothing ended.
+            state = replace(state, situation=run.situation_at(state, content))
+            return state, Reply(speech=(line, *_back_in_place(state)), reprompt=reprompt(state))
         if mid_exercise(state, content):
             return offer_resume(state, event, content, (line,))
         state = replace(state, situation=S.HOME)
     return stay(state, line, content=content)
+
+
+def _back_in_place(state: State) -> tuple[Line, ...]:
+    """The one question of the place they were at: finished speaking? or the cue to go on."""
+    if state.situation in CLOSED_MIC:
+        return (run.finished_question(state),)
+    return (run.cue_next(state),)
 
 
 def set_names(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -54,8 +67,10 @@ def set_names(state: State, event: Event, content: Content) -> tuple[State, Repl
         if event.person_id in people:
             names[people[event.person_id]] = name  # the recognised voice says whose name it is
         else:
-            # "Call me Sam" with two names set: ask which partner, never drop a name.
-            state = replace(state, situation=S.ASK_WHICH_PARTNER, offer_target=None, pending_name=name)
+            # "Call me Sam" with two names set: ask which partner, never drop a name. Asked
+            # inside an exercise, the offer target keeps which one, to come back to it.
+            inside = state.exercise_id if state.situation in IN_EXERCISE else None
+            state = replace(state, situation=S.ASK_WHICH_PARTNER, offer_target=inside, pending_name=name)
             return state, Reply(speech=(which_partner(state),), reprompt=reprompt(state))
     else:
         names = [given[0], *names[1:2]] if not state.solo else [given[0]]

@@ -81,8 +81,9 @@ def whose_turn(state: State, event: Event, content: Content) -> tuple[State, Rep
     if state.situation in (S.OFFER_BEGIN, S.OFFER_RESUME) and offered is not None and needs_two(offered):
         if state.situation == S.OFFER_RESUME:
             point = run.resume_point(state, content) or state
-            speaker = run.turn_people(point, offered)[0]
-            return stay(state, say("whose.next", speaker=speaker), content=content)
+            # At a say-back, the one who talks next is the partner who listened.
+            talking = run.turn_people(point, offered)[point.turn % 2]
+            return stay(state, say("whose.next", speaker=talking), content=content)
         first, second = run.partner_labels(state, run.opener_of(state, offered))
         key = "whose.first" if len(state.names) >= 2 else "whose.decide"
         return stay(state, say(key, first=first, second=second), content=content)
