@@ -222,7 +222,8 @@ def build_model(
     if source.get("modelConfiguration"):
         model["modelConfiguration"] = source["modelConfiguration"]
     model["intents"] = intents
-    model["types"] = [step_topic_type(steps, spelling)]
+    # Types the source declares (e.g. PROGRAM: how people name this program), after the step topics.
+    model["types"] = [step_topic_type(steps, spelling), *source.get("types", [])]
     return {"interactionModel": {"languageModel": model}}
 
 

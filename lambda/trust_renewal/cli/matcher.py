@@ -261,6 +261,7 @@ class Matcher:
         lm = model["interactionModel"]["languageModel"]
         self.model = model
         self.statistical = statistical
+        self._statistical_model: Any = None
         self.invocation_name: str = lm["invocationName"]
         self.skill_id = skill_id
         self.intent_slots: dict[str, dict[str, str]] = {
@@ -335,11 +336,11 @@ class Matcher:
         understood = self._understand(text) if self.statistical else None
         if found.is_fallback and understood is not None:
             found = self._from_prediction(understood)
-            if found.intent in (*HEARD_WITHIN, *HEARD_WHOLE):
-                return found
         within = self._match_safety(text)
-        if within is None:
+        if within is None or (found.intent == within.intent):
             return found
+        if found.intent in HEARD_WITHIN and within.intent not in HEARD_WITHIN:
+            return found  # a danger heard by the model outranks distress heard in a sample
         if understood is None or understood.probability(*HEARD_WITHIN, *HEARD_WHOLE) >= WITHIN_FLOOR:
             return within
         return found
@@ -349,9 +350,11 @@ class Matcher:
         return self._match_samples(text)
 
     def _understand(self, text: str) -> Any:
-        from trust_renewal.cli.nlu_model import trained
+        if self._statistical_model is None:
+            from trust_renewal.cli.nlu_model import trained
 
-        return trained(self.model).predict(text)
+            self._statistical_model = trained(self.model)  # once per process and model
+        return self._statistical_model.predict(text)
 
     def _from_prediction(self, prediction: Any) -> Match:
         if prediction.intent == FALLBACK:
