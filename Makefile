@@ -32,7 +32,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
 
-## Serve the skill over HTTP for the Alexa developer console (see README).
+## Serve the skill over HTTP for the Alexa developer console (see docs/architecture.md).
 serve: $(VENV)/.installed
 	$(BIN)/trust-renewal serve $(ARGS)
 

@@ -120,7 +120,7 @@ def table(rows: list[Row]) -> str:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    """The same figures as a Markdown table, to paste into the README."""
+    """The same figures as a Markdown table, to paste into docs/performance.md."""
     lines = ["| metric | skill | baseline | ratio | target | met? |", "|---|---:|---:|---:|---|---|"]
     for row in rows:
         ratio = f"{row.ratio:.2f}x" if row.ratio is not None else "-"

@@ -18,7 +18,14 @@ import gc
 # it, once per process (a full collection to find them costs 20-30 ms).
 gc.disable()
 try:
+    import warnings
     from typing import Any
+
+    # A bundle built without Python 3.13 has no bytecode, so each cold start compiles
+    # the dependencies, and some (ask_sdk_model's docstrings) have invalid escapes:
+    # about 23 SyntaxWarning lines in CloudWatch per cold start, for nothing anyone
+    # can act on. The skill's own code has none (ruff checks it).
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
 
     from trust_renewal.config import config_from_env
     from trust_renewal.logging_setup import configure_logging

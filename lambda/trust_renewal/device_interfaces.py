@@ -1,10 +1,11 @@
 """The skill's serializer: the interfaces a device lists kept as sent, each envelope read once.
 
-ask-sdk-model's ``SupportedInterfaces`` has no field for ``Alexa.Presentation.APLA``,
-so the SDK's serializer drops that key when it reads a request. The skill's
-serializer is the SDK's own plus one step: it keeps the raw
+The SDK's serializer drops any ``supportedInterfaces`` key its model has no field
+for. The skill's serializer is the SDK's own plus one step: it keeps the raw
 ``context.System.device.supportedInterfaces`` dict on the device object
-(``raw_interfaces``), where the renderers read it.
+(``raw_interfaces``), where the screen renderer reads it, as sent. (APL for Audio
+is not decided here: it plays on every device and requests never list it; see
+``handlers.reading.plays_sounds``.)
 
 It also reads each envelope once: ``admission.admit`` hands it the parsed dict
 (``from_dict``), and the web door hands over the object it admitted

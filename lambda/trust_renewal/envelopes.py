@@ -127,6 +127,10 @@ class EnvelopeBuilder:
         self.end_session()
         return envelope
 
+    def request_in_session(self, request_type: str, **fields: Any) -> dict[str, Any]:
+        """A request of another type inside the open session (an APL for Audio RuntimeError...)."""
+        return self._base({"type": request_type, **fields})
+
     def event(self, request_type: str, **fields: Any) -> dict[str, Any]:
         """A request outside any session (skill events, Connections.Response...)."""
         return self._base({"type": request_type, **fields}, with_session=False)

@@ -38,5 +38,5 @@ def build_skill(
     skill = builder.create()
     from trust_renewal.device_interfaces import InterfaceKeepingSerializer
 
-    skill.serializer = InterfaceKeepingSerializer()  # keeps Alexa.Presentation.APLA, which the SDK drops
+    skill.serializer = InterfaceKeepingSerializer()  # keeps supportedInterfaces as sent
     return skill

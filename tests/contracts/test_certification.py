@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trust_renewal.cli import package
-from trust_renewal.cli.certification import check_package, png_size, suggestions
+from trust_renewal.cli.certification import POLICY_PLACEHOLDER, check_package, png_size, suggestions
 from trust_renewal.cli.manifest_schema import schema_problems
 from trust_renewal.content import load_content
 
@@ -61,16 +61,45 @@ def test_the_real_package_passes_every_check(good):
     assert any(item.startswith("Alexa's limits on") for item in report.checked)
 
 
+POLICY = Path(__file__).resolve().parents[2] / "docs" / "privacy.md"
+
+
+def filled_policy(folder: Path) -> Path:
+    """The repository's privacy policy with every placeholder filled, as a deployer would."""
+    text = POLICY.read_text(encoding="utf-8")
+    path = folder / "privacy.md"
+    path.write_text(POLICY_PLACEHOLDER.sub("Sam Rivera, privacy@trust-renewal.org", text), encoding="utf-8")
+    return path
+
+
 def test_the_command_passes_on_the_package_it_writes(tmp_path, capsys):
     from trust_renewal.cli.main import main
 
     code = main(
         ["package", "--out", str(tmp_path), "--account", "123456789012", "--privacy-url", PRIVACY,
-         "--terms-url", TERMS, "--check"]
+         "--terms-url", TERMS, "--privacy-policy", str(filled_policy(tmp_path)), "--check"]
     )  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out
     assert "\nCertification self-check: passed\n" in out
+
+
+def test_the_privacy_policy_must_name_its_controller_contact_and_retention(good, tmp_path):
+    # As the repository keeps it: placeholders a release refuses and a draft lets through.
+    failures = _failures(good, policy=POLICY)
+    for wanted in ("your name, or your organisation's legal name", "an email address you read",
+                   "a postal address where you can be reached", "the AWS region or regions you deployed to"):
+        assert any(wanted in f and f.startswith(f"{POLICY}: ") for f in failures), (wanted, failures)
+    draft = check_package(good, draft=True, limits=False, policy=POLICY)
+    assert draft.failures == [] and any("placeholder to fill" in n for n in draft.notes)
+    assert _failures(good, policy=filled_policy(tmp_path)) == []
+    # A policy without the controller's section, or without how long things are kept, fails.
+    bare = tmp_path / "bare.md"
+    bare.write_text("# Privacy\n\nWe keep your data.\n", encoding="utf-8")
+    failures = _failures(good, policy=bare)
+    assert any("who is responsible (the controller)" in f for f in failures)
+    assert any("how long each thing is kept" in f for f in failures)
+    assert any("cannot be read" in f for f in _failures(good, policy=tmp_path / "missing.md"))
 
 
 def test_the_icons_are_what_the_script_draws_and_the_right_size():
@@ -119,7 +148,7 @@ def test_a_draft_may_lack_an_endpoint_but_a_release_may_not(tmp_path):
     assert main(["package", "--out", str(tmp_path), "--draft"]) == 0
     draft = check_package(tmp_path, draft=True, limits=False)
     assert draft.passed, draft.failures
-    assert "no endpoint yet: deploy the stacks, then package with --account" in draft.notes
+    assert "no endpoint yet: deploy the stack, then package with --endpoint" in draft.notes
     assert "manifest: manifest.apis.custom.endpoint is required" in _failures(tmp_path)
 
 
@@ -223,15 +252,26 @@ def test_permissions_must_match_the_apis_the_code_calls(copy):
     assert "the manifest requests alexa::profile:email:read, which no code uses: remove it" in failures
 
 
-def test_each_alexa_region_needs_a_function_in_its_aws_region(copy):
+def test_a_regional_function_must_be_in_its_aws_region_and_the_default_serves_the_rest(copy):
     manifest = _manifest(copy)
     regions = manifest["manifest"]["apis"]["custom"]["regions"]
     del regions["FE"]
     regions["EU"]["endpoint"]["uri"] = regions["NA"]["endpoint"]["uri"]
     _save(copy, manifest)
-    failures = _failures(copy)
-    assert any(f.startswith("no FE endpoint") for f in failures)
-    assert any(f.startswith("the EU endpoint must be a function in eu-west-1") for f in failures)
+    report = check_package(copy, limits=False)
+    assert any(f.startswith("the EU endpoint must be a function in eu-west-1") for f in report.failures)
+    # FE has no function of its own: the default endpoint answers it (a note, not a failure).
+    assert not any("FE" in f for f in report.failures)
+    assert any(n.startswith("FE requests go to the default endpoint in us-east-1") for n in report.notes)
+
+
+def test_a_default_endpoint_outside_alexas_regions_fails(copy):
+    manifest = _manifest(copy)
+    custom = manifest["manifest"]["apis"]["custom"]
+    custom["endpoint"]["uri"] = "arn:aws:lambda:ap-south-1:123456789012:function:trust-renewal-skill"
+    manifest["manifest"]["events"]["endpoint"] = dict(custom["endpoint"])
+    _save(copy, manifest)
+    assert any(f.startswith("the default endpoint must be a function in") for f in _failures(copy))
 
 
 def test_a_missing_required_builtin_intent_fails(copy):

@@ -1,7 +1,7 @@
 """The package's layers: no import cycle, and no module importing a layer above its own.
 
 Read from the source with ``ast``, imports inside functions included: a loop
-dodged by importing late is still a loop. The README's "Architecture" section
+dodged by importing late is still a loop. docs/architecture.md ("Layers")
 draws the same layers.
 """
 
@@ -102,7 +102,7 @@ def _layer(module: str) -> str | None:
 
 def test_every_module_belongs_to_a_layer() -> None:
     unplaced = sorted(m for m in MODULES if m != PACKAGE and _layer(m) is None)
-    assert unplaced == [], f"add these modules to a layer in LAYERS (and to the README): {unplaced}"
+    assert unplaced == [], f"add these modules to a layer in LAYERS (and to docs/architecture.md): {unplaced}"
 
 
 def test_no_module_imports_a_layer_above_its_own() -> None:

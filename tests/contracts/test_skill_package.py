@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from trust_renewal.cli import package
+from trust_renewal.cli.certification import POLICY_PLACEHOLDER
 from trust_renewal.cli.chat import CONNECTORS, LAUNCH_VERBS, ONE_SHOT_VERBS
 from trust_renewal.cli.matcher import Matcher
 from trust_renewal.envelope_checks import KNOWN_REQUEST_TYPES
@@ -213,13 +214,31 @@ def test_a_draft_without_functions_has_no_endpoint_alexa_would_refuse(tmp_path):
     assert package.PLACEHOLDER_ACCOUNT not in json.dumps(manifest)
 
 
-def test_a_draft_keeps_the_regions_already_deployed(tmp_path):
+def test_one_function_in_one_region_serves_every_locale(tmp_path):
+    # A developer with one AWS region: the default endpoint answers every locale,
+    # and no regional entry is left pointing at the all-zero account.
     na = "arn:aws:lambda:us-east-1:123456789012:function:trust-renewal-skill"
     assert _run("--out", str(tmp_path), "--endpoint", na, "--draft") == 0
     manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
     for target in (manifest["apis"]["custom"], manifest["events"]):
         assert target["endpoint"] == {"uri": na}
-        assert target["regions"] == {"NA": {"endpoint": {"uri": na}}}
+        assert "regions" not in target
+    assert package.PLACEHOLDER_ACCOUNT not in json.dumps(manifest)
+
+
+def test_packaging_with_one_endpoint_arn_passes_the_check(tmp_path, capsys):
+    eu = "arn:aws:lambda:eu-west-1:123456789012:function:trust-renewal-skill"
+    policy = tmp_path / "privacy.md"
+    text = (MODEL_DIR.parent / "docs" / "privacy.md").read_text(encoding="utf-8")
+    policy.write_text(POLICY_PLACEHOLDER.sub("Sam Rivera, privacy@trust-renewal.org", text), encoding="utf-8")
+    code = _run("--out", str(tmp_path / "skill"), "--endpoint", eu, "--privacy-url", PRIVACY,
+                "--terms-url", TERMS, "--privacy-policy", str(policy), "--check")  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "Still a placeholder" not in err
+    assert "Certification self-check: passed" in out
+    # Regions without a function of their own are served by the default, and the check says so.
+    assert "NA requests go to the default endpoint in eu-west-1" in out
 
 
 def test_example_hosts_are_placeholders_and_real_ones_are_not():
@@ -252,3 +271,11 @@ def test_package_refuses_options_alexa_would_reject(tmp_path, argv, capsys):
     assert _run("--out", str(tmp_path / "out"), *argv) == 2
     assert capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_one_endpoint_at_the_all_zero_account_is_still_a_placeholder(tmp_path, capsys):
+    zero = "arn:aws:lambda:us-east-1:000000000000:function:trust-renewal-skill"
+    code = _run("--out", str(tmp_path / "refused"), "--endpoint", zero, "--privacy-url", PRIVACY,
+                "--terms-url", TERMS)  # fmt: skip
+    assert code == 2 and "Still a placeholder: the endpoint" in capsys.readouterr().err
+    assert not (tmp_path / "refused").exists()

@@ -50,12 +50,90 @@ def test_a_reflection_through_lambda_comes_with_speech_silence_bed_and_end_cue(l
     assert _apla(talk.last) is not None  # the next reflection prompt too
 
 
-def test_the_same_reflection_is_ssml_on_a_device_without_apla(lambda_module):
+def _runtime_error(talk, in_session: bool = True) -> dict[str, Any]:
+    """What an Echo sends when it could not play the document (Alexa.Presentation.APLA.RuntimeError)."""
+    fields = {
+        "token": "trustRenewalGuide",
+        "errors": [{"type": "AUDIO_SOURCE_ERROR", "reason": "NOT_FOUND_ERROR", "message": "not found"}],
+    }
+    kind = "Alexa.Presentation.APLA.RuntimeError"
+    builder = talk.builder
+    envelope = builder.request_in_session(kind, **fields) if in_session else builder.event(kind, **fields)
+    response = talk.handle(envelope)
+    # The report ends nothing: the device's session (if any) goes on, with the attributes sent back.
+    if in_session:
+        builder.attributes = response.get("sessionAttributes") or builder.attributes
+    return response
+
+
+def test_a_launch_and_a_reflection_with_empty_supported_interfaces_get_the_document(lambda_module):
+    # A real Echo's requests list no APLA (nor anything, for a skill that declares only APL).
+    talk = talk_to(lambda_module, supported_interfaces={})
+    launch = talk.send(talk.builder.launch())
+    # The launch is a question with nothing to play under it: speech; it tells the skill a device is there.
+    assert launch["response"]["outputSpeech"]["type"] == "SSML" and _apla(launch) is None
+    talk.say("AMAZON.YesIntent")  # the first exercise is a guided reflection
+    directive = _apla(talk.last)
+    assert directive is not None and "outputSpeech" not in talk.last["response"]
+    check_directive(directive)
+    text = guide_text(directive)
+    assert "turn off the background sounds" in text and "(soft rain underneath, 15 s) (soft chime)" in text
+
+
+def test_a_one_shot_launch_into_a_reflection_gets_the_document(lambda_module, content):
+    talk = talk_to(lambda_module, supported_interfaces={})
+    talk.launch()
+    talk.say("AMAZON.StopIntent")
+    # "Alexa, ask trust renewal for today's exercise", then yes: a new session straight into the reflection.
+    talk.builder.end_session()
+    talk.say("TodaysExerciseIntent")
+    talk.say("AMAZON.YesIntent")
+    assert _apla(talk.last) is not None and talk.builder.attributes["state"]["exercise_id"]
+
+
+def test_without_a_device_the_reply_is_ssml(lambda_module):
+    talk = talk_to(lambda_module, supported_interfaces={})
+    talk.launch()
+    envelope = talk.builder.intent("AMAZON.YesIntent")
+    del envelope["context"]["System"]["device"]  # a request from no device (a test tool, a simulator)
+    talk.send(envelope)
+    assert _apla(talk.last) is None and "(pause 15 s) (soft chime)" in talk.text
+
+
+@pytest.mark.parametrize("in_session", [True, False], ids=["in the session", "outside a session"])
+def test_after_an_apla_runtime_error_that_device_gets_ssml_from_then_on(lambda_module, in_session):
     talk = talk_to(lambda_module, supported_interfaces={})
     talk.launch()
     talk.say("AMAZON.YesIntent")
+    assert _apla(talk.last) is not None
+    answer = _runtime_error(talk, in_session)
+    # Nothing may be said to an error report; the device is remembered, hashed, with the couple's record.
+    assert answer["response"].get("outputSpeech") is None and not answer["response"].get("directives")
+    kept = stored_item(lambda_module)["attributes"]["M"]["plain_devices"]["L"]
+    assert len(kept) == 1 and "FIXTURE" not in kept[0]["S"] and "local-device" not in kept[0]["S"]
+    if in_session:
+        talk.say("AMAZON.RepeatIntent")  # the same reflection again: plain SSML, breaks and a chime
+        assert _apla(talk.last) is None and "(pause 15 s) (soft chime)" in talk.text
+    # A new session on the same device: SSML (outside a session, the open one learns of it only then).
+    talk.say("AMAZON.StopIntent")
+    talk.launch()
+    talk.say("AMAZON.YesIntent")
+    assert _apla(talk.last) is None and "<break" in talk.last["response"]["outputSpeech"]["ssml"]
+    # The couple's other device (another room) still plays the sounds.
+    other = talk_to(lambda_module, supported_interfaces={}, device_id="amzn1.ask.device.KITCHEN")
+    other.launch()
+    other.say("AMAZON.YesIntent")
+    assert _apla(other.last) is not None
+
+
+def test_with_the_sounds_off_the_reflection_is_ssml(lambda_module):
+    talk = talk_to(lambda_module, supported_interfaces={})
+    talk.launch()
+    talk.say("BackgroundSoundsOffIntent")
+    talk.say("AMAZON.YesIntent")
     assert _apla(talk.last) is None
-    assert "(pause 15 s) (soft chime)" in talk.text
+    ssml = talk.last["response"]["outputSpeech"]["ssml"]
+    assert "<break" in ssml and "(pause 15 s) (soft chime)" in talk.text
 
 
 def test_the_web_service_sends_the_directive():

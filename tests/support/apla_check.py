@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from trust_renewal.render.apla import APLA_INTERFACE, MAX_AUDIO_SECONDS, WORDS_PER_MINUTE
+from trust_renewal.render.apla import MAX_AUDIO_SECONDS, WORDS_PER_MINUTE
 from trust_renewal.render.ssml import MAX_AUDIO_PER_RESPONSE, MAX_RESPONSE_BYTES, problems
 
-ECHO = {APLA_INTERFACE: {}}  # a speaker that plays APL for Audio
-ECHO_SHOW = {APLA_INTERFACE: {}, "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.3"}}}
+# Devices as their requests look: APL for Audio plays on every device and is never listed.
+ECHO: dict[str, Any] = {}  # a speaker (the skill declares only APL, which a speaker has not)
+ECHO_SHOW = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.3"}}}
 APLA_DIRECTIVE = "Alexa.Presentation.APLA.RenderDocument"
 # Sound library ids this project uses, with their lengths, as Amazon's Alexa Skills Kit
 # Sound Library lists them (the data behind
@@ -191,9 +192,18 @@ def bed_of(root: Node) -> Node:
     return beds[0]
 
 
-
-
 def apla_of(response: dict[str, Any]) -> dict[str, Any] | None:
     """The APLA directive of a response envelope, if it has one."""
     found = [d for d in response["response"].get("directives") or [] if d["type"] == APLA_DIRECTIVE]
     return found[0] if found else None
+
+
+def played_ssml(response: dict[str, Any]) -> list[str]:
+    """Every piece of SSML the device plays, in order: outputSpeech, then the document's Speech."""
+    body = response.get("response") or {}
+    pieces = [body["outputSpeech"]["ssml"]] if (body.get("outputSpeech") or {}).get("ssml") else []
+    directive = apla_of(response) if "response" in response else None
+    if directive is not None:
+        root = check_directive(directive)
+        pieces += [n.props["content"] for n in root.walk() if n.type == "Speech"]
+    return pieces

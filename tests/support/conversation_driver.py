@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from support.apla_check import apla_of, check_directive
 from trust_renewal.config import Config
 from trust_renewal.envelopes import EnvelopeBuilder
+from trust_renewal.render.apla import guide_text
 from trust_renewal.render.ssml import problems, to_text
 from trust_renewal.runtime import SkillRuntime
 
@@ -37,13 +39,25 @@ class Talk:
             ssml = node.get("ssml") or (node.get("outputSpeech") or {}).get("ssml")
             if ssml:
                 assert problems(ssml) == [], (kind, problems(ssml), ssml)
+        if "response" in response and apla_of(response) is not None:
+            check_directive(apla_of(response))  # strictly inflated, as a device would play it
         self.builder.absorb(response)
         return response
 
     @property
     def text(self) -> str:
+        """What the device plays: outputSpeech, then the APL for Audio document (as the chat shows it)."""
         speech = (self.last.get("response") or {}).get("outputSpeech") or {}
-        return to_text(speech["ssml"]) if speech.get("ssml") else ""
+        parts = [to_text(speech["ssml"])] if speech.get("ssml") else []
+        directive = apla_of(self.last) if "response" in self.last else None
+        if directive is not None:
+            parts.append(guide_text(directive))
+        return " ".join(parts)
+
+    @property
+    def plays_document(self) -> bool:
+        """The last reply was an APL for Audio document (a reflection or quiet turn over a bed)."""
+        return "response" in self.last and apla_of(self.last) is not None
 
     @property
     def reprompt(self) -> str:

@@ -2,7 +2,7 @@
 
 ``run_corpus`` sends every phrasing of tests/corpus/safety.json, as a one-shot
 ("Alexa, tell trust renewal ..."), in each of the five locales, and reads what
-the skill said. ``figures_markdown`` is the README's table. To print it:
+the skill said. ``figures_markdown`` is the table in docs/safety-routes.md. To print it:
 
     .venv/bin/python tests/support/safety_corpus.py
 """
@@ -92,6 +92,7 @@ class LocaleFigures:
 
 def run_corpus(lambda_handler, locales=tuple(COUNTRY)) -> dict[str, LocaleFigures]:
     """Every phrasing, in every locale, as a one-shot through ``lambda_handler``."""
+    from support.apla_check import played_ssml
     from support.conversation_driver import SKILL_ID
     from trust_renewal.cli.matcher import Matcher
     from trust_renewal.envelopes import EnvelopeBuilder
@@ -116,7 +117,8 @@ def run_corpus(lambda_handler, locales=tuple(COUNTRY)) -> dict[str, LocaleFigure
                         phrase=phrase,
                         intent=match.intent,
                         via=match.via,
-                        ssml=(body.get("outputSpeech") or {}).get("ssml") or "",
+                        # All the device plays: a distress answer's breath comes as APL for Audio.
+                        ssml=" ".join(played_ssml(response)),
                         ended=body.get("shouldEndSession") is True,
                         card="card" in body,
                     )
@@ -134,7 +136,7 @@ def distress_marker(locale: str) -> str:
 
 
 def figures_markdown(figures: dict[str, LocaleFigures]) -> str:
-    """The README table: per locale, how many phrasings reached their route, and how."""
+    """The table in docs/safety-routes.md: per locale, how many phrasings reached their route, and how."""
     lines = [
         "| locale | self-harm → crisis line | abuse → abuse line + emergency | distress → distress answer "
         "| ordinary → a safety route | heard inside a longer sentence |",

@@ -450,7 +450,10 @@ def test_no_screen_directive_for_a_device_without_apl():
     talk.launch()
     talk.say("AMAZON.YesIntent")
     assert talk.card is not None  # the card is still there for the Alexa app
-    assert not any(d["type"].startswith("Alexa.Presentation") for d in _directives(talk))
+    # No screen; the reflection's sound (APL for Audio) plays on every device, screen or not.
+    types = [d["type"] for d in _directives(talk)]
+    assert not any(t.startswith("Alexa.Presentation.APL.") for t in types)
+    assert types == ["Alexa.Presentation.APLA.RenderDocument"]
 
 
 def test_older_apl_gets_the_plain_document_and_only_pre_apl_devices_get_none():

@@ -8,8 +8,11 @@ plain sentence naming what to fix. The checks:
 - example phrases: one to three, each starting with the wake word "Alexa,", using
   the invocation name, the first opening the skill, the others matching a sample;
 - privacy: the compliance answers given, https policy and terms links for every
-  locale, and no placeholder links unless it is a draft;
-- endpoints: one in the AWS region Alexa uses for each locale's region;
+  locale, and no placeholder links unless it is a draft; the privacy policy page
+  (docs/privacy.md) naming its controller, a contact and how long each thing is
+  kept, with no ``[[TO FILL: …]]`` left unless it is a draft;
+- endpoints: a default one in an AWS region Alexa calls, and any regional one in
+  the AWS region Alexa uses for that region;
 - permissions: exactly the ones for the Alexa APIs the code calls;
 - required built-in intents in every model;
 - every answer a prompt suggests ("you can say yes or no", "a topic like
@@ -197,6 +200,40 @@ def _listing(body: dict[str, Any], report: Report) -> None:
 
 
 # -- privacy and endpoints ------------------------------------------------------------------------
+# What a deployer must fill in before publishing the privacy policy (docs/privacy.md).
+POLICY_PLACEHOLDER = re.compile(r"\[\[TO FILL:(.*?)\]\]", re.DOTALL)
+# UK GDPR Art. 13(1)(a) and 13(2)(a): who the controller is, how to contact them, how long data is kept.
+POLICY_SECTIONS = {
+    "who is responsible": "who is responsible (the controller) and how to reach them",
+    "how long": "how long each thing is kept",
+}
+
+
+def policy_problems(text: str) -> list[str]:
+    """What the privacy policy still lacks: a section it must have, or a placeholder left to fill."""
+    problems = []
+    headings = [line.lstrip("#").strip().lower() for line in text.splitlines() if line.startswith("#")]
+    for start, what in POLICY_SECTIONS.items():
+        if not any(h.startswith(start) for h in headings):
+            problems.append(f"the privacy policy does not say {what}")
+    for match in POLICY_PLACEHOLDER.finditer(text):
+        wanted = " ".join(match.group(1).split())
+        problems.append(f"the privacy policy still has a placeholder to fill: {wanted}")
+    return problems
+
+
+def _policy(path: Path, draft: bool, report: Report) -> None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        message = f"the privacy policy {path} cannot be read; pass --privacy-policy PATH"
+        (report.notes if draft else report.failures).append(message)
+        return
+    for problem in policy_problems(text):
+        (report.notes if draft else report.failures).append(f"{path}: {problem}")
+    report.checked.append("the privacy policy names its controller, a contact and how long things are kept")
+
+
 def _privacy(body: dict[str, Any], draft: bool, report: Report) -> None:
     privacy = body.get("privacyAndCompliance") or {}
     for answer in (
@@ -231,7 +268,7 @@ def _endpoints(body: dict[str, Any], draft: bool, report: Report) -> None:
     custom = (body.get("apis") or {}).get("custom") or {}
     default = (custom.get("endpoint") or {}).get("uri", "")
     if not default and draft:
-        report.notes.append("no endpoint yet: deploy the stacks, then package with --account")
+        report.notes.append("no endpoint yet: deploy the stack, then package with --endpoint")
         report.checked.append("regional endpoints")
         return
     groups = sorted(
@@ -247,12 +284,26 @@ def _endpoints(body: dict[str, Any], draft: bool, report: Report) -> None:
     if default.startswith("https://"):
         report.checked.append("endpoint (one web service for every region)")
         return
+    # The default endpoint serves every region without its own (Amazon's skill manifest
+    # reference: "the global default endpoint, which can be overridden on a region-by-region
+    # basis"); a regional one must be a function in that region's AWS region.
+    if not default:
+        report.failures.append("no default endpoint: Alexa would have nowhere to send requests")
+    elif arn_region(default) not in AWS_REGION.values():
+        report.failures.append(
+            f"the default endpoint must be a function in {', '.join(AWS_REGION.values())}, not {default}"
+        )
+    elif PLACEHOLDER_ACCOUNT in default:
+        message = "the default endpoint is a placeholder; deploy and pass --endpoint or --account"
+        (report.notes if draft else report.failures).append(message)
     for region in groups:
-        uri = uris[region] or (default if region == "NA" else None)
+        uri = uris[region]
         if not uri:
-            target = default or "nowhere"
-            message = f"no {region} endpoint: Alexa would send {region} requests to {target}"
-            (report.notes if draft else report.failures).append(message)
+            if default and arn_region(default) != AWS_REGION[region]:
+                report.notes.append(
+                    f"{region} requests go to the default endpoint in {arn_region(default)}; a function "
+                    f"in {AWS_REGION[region]} (--endpoint-{region.lower()}) would answer them sooner"
+                )
             continue
         if arn_region(uri) != AWS_REGION[region]:
             report.failures.append(
@@ -539,12 +590,15 @@ def check_package(
     draft: bool = False,
     limits: bool = True,
     phrases_for: Callable[[str], dict[str, str]] = _phrases,
+    policy: Path | None = None,
 ) -> Report:
     """Run every check on the package written at ``root``.
 
     ``phrases_for(locale)`` gives the phrase book whose suggested answers are
     checked (the installed content; tests pass a changed one); ``limits=False``
-    skips the walk through the program.
+    skips the walk through the program; ``policy`` is the privacy policy page the
+    links point to (docs/privacy.md), checked for its controller, contact and
+    retention, and for placeholders left to fill.
     """
     from trust_renewal.cli.manifest_schema import schema_problems
 
@@ -567,6 +621,8 @@ def check_package(
     _example_phrases(locales, models, report)
     _listing(body, report)
     _privacy(body, draft, report)
+    if policy is not None:
+        _policy(Path(policy), draft, report)
     _endpoints(body, draft, report)
     _permissions(body, report)
     _intents(models, report)

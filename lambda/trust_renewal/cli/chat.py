@@ -177,8 +177,10 @@ class Chat:
             config.effective_skill_id,
             user_id=f"amzn1.ask.account.{user}",
             locale=locale,
-            # An Echo speaker: it plays APL for Audio, so reflections come with their bed.
-            supported_interfaces={"Alexa.Presentation.APLA": {}},
+            # An Echo speaker, as its requests look: the skill declares only APL, which a
+            # speaker has not, so supportedInterfaces is empty. It plays APL for Audio all
+            # the same, so reflections come with their bed.
+            supported_interfaces={},
         )
         matcher = Matcher.for_locale(locale, skill_id=config.effective_skill_id)
         return cls(runtime, builder, matcher, show_cards=show_cards)

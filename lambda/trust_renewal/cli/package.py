@@ -2,8 +2,9 @@
 
 The manifest (``interaction_model/skill.json``), the five interaction models and
 the icons (``interaction_model/assets/``) live once in the repository; this
-command copies them into the ASK CLI v2 layout, filling in the endpoints (one
-per Alexa region) and the privacy and terms links::
+command copies them into the ASK CLI v2 layout, filling in the endpoint (one
+function serves every locale; one per Alexa region if you deploy three) and the
+privacy and terms links::
 
     OUT/ask-resources.json
     OUT/skill-package/skill.json
@@ -38,6 +39,8 @@ from trust_renewal.cli.endpoints import (
     is_placeholder_url,
 )
 
+# The privacy policy the deployer hosts, as the repository keeps it (run from its root).
+DEFAULT_POLICY = Path("docs/privacy.md")
 # template.yaml names the function after its stack: FunctionName !Sub ${AWS::StackName}-skill.
 DEFAULT_STACK = "trust-renewal"
 ASSET_DIR = "assets/images"
@@ -52,7 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--endpoint",
         metavar="ARN_OR_URL",
-        help="the default (North America) endpoint: a Lambda function ARN in us-east-1, or an https URL",
+        help="the default endpoint, serving every region without its own: a Lambda function ARN "
+        "(us-east-1, eu-west-1 or us-west-2) or an https URL",
     )
     parser.add_argument("--endpoint-eu", metavar="ARN", help="the function in eu-west-1 (en-GB, en-IN)")
     parser.add_argument("--endpoint-fe", metavar="ARN", help="the function in us-west-2 (en-AU)")
@@ -85,6 +89,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--check",
         action="store_true",
         help="check the package against what certification checks offline; exit 1 on any failure",
+    )
+    parser.add_argument(
+        "--privacy-policy",
+        type=Path,
+        default=DEFAULT_POLICY,
+        metavar="PATH",
+        help=f"with --check: the privacy policy page the link points to ({DEFAULT_POLICY})",
     )
     parser.add_argument(
         "--from",
@@ -140,13 +151,19 @@ def configure_manifest(
 ) -> dict[str, Any]:
     """A copy of the manifest with the deployment's endpoints and links filled in.
 
-    ``regional`` maps NA/EU/FE to Lambda ARNs. An https endpoint (the web
-    service) serves every region, so the regional entries are dropped for it.
+    ``regional`` maps NA/EU/FE to Lambda ARNs. The default endpoint serves every
+    region without one of its own ("the global default endpoint, which can be
+    overridden on a region-by-region basis", Amazon's skill manifest reference),
+    so one function in one region is a whole deployment: ``--endpoint ARN`` alone
+    writes no regional entries. Regional entries are written only for the
+    functions given (``--endpoint-eu``, ``--endpoint-fe``, or all three with
+    ``--account``), with the default as NA's. An https endpoint (the web
+    service) serves every region.
     """
     out = json.loads(json.dumps(manifest))
     body = out["manifest"]
     regional = dict(regional or {})
-    if endpoint and "NA" not in regional and arn_region(endpoint):
+    if endpoint and regional and "NA" not in regional and arn_region(endpoint):
         regional["NA"] = endpoint
     if endpoint is None and "NA" in regional:
         endpoint = regional["NA"]
@@ -155,8 +172,8 @@ def configure_manifest(
         default = _endpoint(endpoint, wildcard)
         for target in targets:
             target["endpoint"] = dict(default)
-            if "uri" in default and not arn_region(default["uri"]):
-                target.pop("regions", None)
+            # The source's regional entries are placeholders: only the functions given stay.
+            target.pop("regions", None)
     for region, arn in regional.items():
         entry = _regional_arn(arn, region, f"the {region} endpoint")
         for target in targets:
@@ -176,7 +193,7 @@ def placeholders_left(manifest: dict[str, Any]) -> list[str]:
     custom = body["apis"]["custom"]
     uris = [custom["endpoint"]["uri"]] + [r["endpoint"]["uri"] for r in custom.get("regions", {}).values()]
     if any(PLACEHOLDER_ACCOUNT in uri for uri in uris):
-        left.append("the endpoint (--endpoint, or --account for all three regions)")
+        left.append("the endpoint (--endpoint FUNCTION_ARN, or --account for a stack in each of 3 regions)")
     links = body["privacyAndCompliance"]["locales"].values()
     if any(is_placeholder_url(link.get("privacyPolicyUrl", "")) for link in links):
         left.append("the privacy policy link (--privacy-url)")
@@ -190,7 +207,7 @@ def without_placeholder_endpoints(manifest: dict[str, Any]) -> dict[str, Any]:
 
     Alexa refuses a manifest naming a function it cannot call, but creates a skill
     that has no endpoint yet; that first upload gives the skill ID the stacks need
-    (README: Publishing). Skill events need an endpoint, so without one they wait too.
+    (docs/deploy.md: Publishing). Skill events need an endpoint, so without one they wait too.
     """
     out = json.loads(json.dumps(manifest))
     body = out["manifest"]
@@ -263,8 +280,8 @@ def _regional_options(args: argparse.Namespace) -> dict[str, str]:
     return regional
 
 
-def _check(folder: Path, draft: bool) -> int:
-    report = check_package(folder, draft=draft)
+def _check(folder: Path, draft: bool, policy: Path | None) -> int:
+    report = check_package(folder, draft=draft, policy=policy)
     print(report.text())
     return 0 if report.passed else 1
 
@@ -274,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.check:
             print("--from is for --check: it checks a package folder that already exists", file=sys.stderr)
             return 2
-        return _check(args.source, args.draft)
+        return _check(args.source, args.draft, args.privacy_policy)
     if args.out is None and not args.check:
         print("--out is required: the folder to write the package into", file=sys.stderr)
         return 2
@@ -308,15 +325,15 @@ def run(args: argparse.Namespace) -> int:
     if args.out is None:  # --check alone: build in a temporary folder, check, and clean up
         with tempfile.TemporaryDirectory(prefix="trust-renewal-package-") as temp:
             write_files(Path(temp), files)
-            return _check(Path(temp), args.draft)
+            return _check(Path(temp), args.draft, args.privacy_policy)
     write_files(args.out, files)
     print(f"Wrote {len(files)} files to {args.out}.")
     for item in left:
         if item.startswith("the endpoint"):
-            item = "the endpoint: written without the all-zero account's; package again with --account"
+            item = "the endpoint: written without the all-zero account's; package again with --endpoint"
         print(f"Draft: still a placeholder: {item}.", file=sys.stderr)
     if args.check:
-        return _check(args.out, args.draft)
+        return _check(args.out, args.draft, args.privacy_policy)
     print(f"To deploy: cd {args.out} && ask deploy --target skill-metadata")
     return 0
 

@@ -14,7 +14,6 @@ from dataclasses import replace
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import exercise as run
 from trust_renewal.conversation import safety, sounds
-from trust_renewal.conversation import transitions as t
 from trust_renewal.conversation.answers import interpret
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import current_exercise, days_since
@@ -22,6 +21,8 @@ from trust_renewal.conversation.reply import Card, Line, Reply, say
 from trust_renewal.conversation.situation import IN_EXERCISE, TURNS, Situation
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.table import transition
+from trust_renewal.conversation.transitions import common
+from trust_renewal.conversation.transitions import navigation as nav
 
 LONG_GAP_DAYS = 14
 # Intents that must not be delayed by the first-time welcome.
@@ -73,20 +74,20 @@ def _intent(state: State, event: Event, content: Content) -> tuple[State, Reply]
         state = replace(state, situation=Situation.HOME, offer_target=None)
     # Safety first, from every situation: before the table and the one-shot carry-on.
     previous = state
-    state, early = safety.before(state, event, content, t.FAMILY[state.situation])
+    state, early = safety.before(state, event, content, common.FAMILY[state.situation])
     if early is not None:
         return state, early
     if event.new_session:
         if not state.welcomed and name not in _NO_WELCOME:
             lead = (say("welcome.first_short"),)
             state = replace(state, welcomed=True)
-        if name in _CARRY_ON and t.mid_exercise(state, content):
+        if name in _CARRY_ON and common.mid_exercise(state, content):
             if name in _FINISHED_SAYING and state.turn % 2 == 0:
                 state = replace(state, turn_over=True)  # "tell trust renewal I'm done"
             if name == "resume":  # "ask trust renewal to resume": where they are, then straight on
-                state, reply = t.resume_with_where(state, event, content)
+                state, reply = nav.resume_with_where(state, event, content)
             else:
-                state, reply = t.offer_resume(state, event, content)
+                state, reply = common.offer_resume(state, event, content)
             return state, replace(reply, speech=(*lead, *reply.speech))
     state, reply = transition(state.situation, name)(state, event, content)
     reply = safety.after(previous, state, reply, event)
@@ -109,9 +110,9 @@ def _launch(state: State, event: Event, content: Content) -> tuple[State, Reply]
     if state.program_done and current_exercise(state, content) is None:
         state, reply = run.complete_program(state, content)
         return state, replace(reply, speech=(*lead, *reply.speech))
-    if t.mid_exercise(state, content):
-        return t.offer_resume(state, event, content, tuple(lead))
-    return t.offer_today(state, event, content, tuple(lead))
+    if common.mid_exercise(state, content):
+        return common.offer_resume(state, event, content, tuple(lead))
+    return common.offer_today(state, event, content, tuple(lead))
 
 
 def _action_result(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -123,7 +124,7 @@ def _action_result(state: State, event: Event, content: Content) -> tuple[State,
     lines = (say(f"reminder.{name}", **params),)
     if name in ("needs_permission",):
         return state, Reply(speech=lines, end_session=True)
-    return t.stay(state, *lines, content=content)
+    return common.stay(state, *lines, content=content)
 
 
 def _for_who_is_here(state: State, reply: Reply, content: Content) -> Reply:

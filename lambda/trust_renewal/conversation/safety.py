@@ -32,7 +32,7 @@ from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.reply import Card, Line, Reply, ref, say
 from trust_renewal.conversation.situation import QUESTIONS, Situation
 from trust_renewal.conversation.state import State
-from trust_renewal.conversation.transitions import FAMILY
+from trust_renewal.conversation.transitions.common import FAMILY
 
 # Which numbers each route gives, in the order they are said.
 ROUTE_NUMBERS: dict[str, tuple[str, ...]] = {

@@ -45,6 +45,9 @@ class State:
     # Device time zones, so a session start rarely asks Alexa's Settings API:
     # (hashed device ID, IANA zone, UTC date fetched); kept small by handlers.time_zones.
     zones: tuple[tuple[str, str, str], ...] = ()
+    # Devices (hashed IDs, as in zones) that answered a background-sound document
+    # with Alexa.Presentation.APLA.RuntimeError: they get plain speech from then on.
+    plain_devices: tuple[str, ...] = ()
     # Turns (issue 10): who opens the current turn-taking exercise (partner index),
     # whether the turn at the position was finished before the session closed,
     # one person using the skill alone, and whether unnamed partners were told who
@@ -79,6 +82,7 @@ class State:
         data["names"] = list(self.names)
         data["people"] = [list(p) for p in self.people]
         data["zones"] = [list(z) for z in self.zones]
+        data["plain_devices"] = list(self.plain_devices)
         data["schema"] = SCHEMA_VERSION
         return data
 
@@ -296,6 +300,7 @@ MERGE_POLICIES: dict[str, Policy] = {
     "place": unless_moved_since_read,
     "finished": set_changes,  # grow-only, item by item
     "zones": set_changes,  # each device's own entry (handlers.time_zones)
+    "plain_devices": set_changes,  # a device that failed to play sounds stays marked
     "welcomed": either,
     "days_practiced": larger,
     "days_in_row": larger,

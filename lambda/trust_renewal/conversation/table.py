@@ -8,45 +8,46 @@ is declared; ``SPECIFIC`` lists what differs per situation.
 from __future__ import annotations
 
 from trust_renewal.conversation import safety
-from trust_renewal.conversation import transitions as t
 from trust_renewal.conversation.events import INTENTS
 from trust_renewal.conversation.situation import Situation
-from trust_renewal.conversation.transitions import Transition
+from trust_renewal.conversation.transitions import evenings, people, settings, turns
+from trust_renewal.conversation.transitions import navigation as nav
+from trust_renewal.conversation.transitions.common import Transition
 
 S = Situation
 
 DEFAULT: dict[str, Transition] = {
-    "todays_exercise": t.todays_exercise_offer,
-    "yes": t.nothing_to_confirm,
-    "no": t.no_nothing,
-    "next": t.next_from_home,
-    "turn_done": t.nothing_to_finish,
-    "more_time": t.hold,
-    "take_break": t.take_break,
-    "whose_turn": t.whose_turn,
-    "first_speaker": t.let_go_first,
-    "set_names": t.set_names,
-    "solo": t.just_me,
-    "roles_hurt": t.set_roles,
-    "roles_mutual": t.roles_mutual,
-    "roles_change": t.roles_change,
-    "roles_clear": t.roles_clear,
-    "repeat": t.repeat,
-    "previous": t.previous,
-    "skip": t.skip,
-    "restart_exercise": t.restart_exercise,
-    "start_over": t.start_over,
-    "go_to_step": t.go_to_step,
-    "quick": t.quick,
-    "progress": t.progress,
-    "help": t.help_,
-    "fallback": t.fallback,
-    "unknown": t.fallback,
-    "stop": t.stop,
-    "cancel": t.stop,
-    "pause": t.pause,
-    "resume": t.resume_here,
-    "home": t.go_home,
+    "todays_exercise": nav.todays_exercise_offer,
+    "yes": nav.nothing_to_confirm,
+    "no": nav.no_nothing,
+    "next": nav.next_from_home,
+    "turn_done": turns.nothing_to_finish,
+    "more_time": turns.hold,
+    "take_break": evenings.take_break,
+    "whose_turn": turns.whose_turn,
+    "first_speaker": turns.let_go_first,
+    "set_names": people.set_names,
+    "solo": people.just_me,
+    "roles_hurt": people.set_roles,
+    "roles_mutual": people.roles_mutual,
+    "roles_change": people.roles_change,
+    "roles_clear": people.roles_clear,
+    "repeat": nav.repeat,
+    "previous": nav.previous,
+    "skip": nav.skip,
+    "restart_exercise": nav.restart_exercise,
+    "start_over": nav.start_over,
+    "go_to_step": nav.go_to_step,
+    "quick": nav.quick,
+    "progress": settings.progress,
+    "help": evenings.help_,
+    "fallback": evenings.fallback,
+    "unknown": evenings.fallback,
+    "stop": evenings.stop,
+    "cancel": evenings.stop,
+    "pause": evenings.pause,
+    "resume": nav.resume_here,
+    "home": nav.go_home,
     # Safety routes (conversation/safety.py) answer alike from every situation; the engine
     # asks that module before this table, so these rows only keep the table complete.
     "safety": safety.transition_for("safety"),
@@ -55,59 +56,59 @@ DEFAULT: dict[str, Transition] = {
     "distress": safety.transition_for("distress"),
     "find_support": safety.transition_for("find_support"),
     "send_card": safety.transition_for("send_card"),
-    "delete_data": t.delete_data,
-    "set_reminder": t.set_reminder,
-    "stop_reminders": t.stop_reminders,
-    "background_off": t.background_off,
-    "background_on": t.background_on,
-    "background_quieter": t.background_quieter,
+    "delete_data": settings.delete_data,
+    "set_reminder": settings.set_reminder,
+    "stop_reminders": settings.stop_reminders,
+    "background_off": settings.background_off,
+    "background_on": settings.background_on,
+    "background_quieter": settings.background_quieter,
 }
 
 _IN_EXERCISE: dict[str, Transition] = {
-    "yes": t.advance,
-    "next": t.advance,
-    "turn_done": t.advance,
-    "no": t.no_rush,
-    "todays_exercise": t.todays_exercise_here,
+    "yes": turns.advance,
+    "next": turns.advance,
+    "turn_done": turns.advance,
+    "no": nav.no_rush,
+    "todays_exercise": nav.todays_exercise_here,
 }
 _TURN: dict[str, Transition] = {
     **_IN_EXERCISE,
-    "turn_done": t.turn_done,
-    "more_time": t.more_turn_time,
-    "no": t.more_turn_time,
+    "turn_done": turns.turn_done,
+    "more_time": turns.more_turn_time,
+    "no": turns.more_turn_time,
 }
-_AFTER_PROGRAM: dict[str, Transition] = {"skip": t.nothing_to_skip}
+_AFTER_PROGRAM: dict[str, Transition] = {"skip": nav.nothing_to_skip}
 
 SPECIFIC: dict[Situation, dict[str, Transition]] = {
     S.HOME: {},
-    S.OFFER_BEGIN: {"yes": t.begin_offered, "next": t.begin_offered, "no": t.decline_begin},
+    S.OFFER_BEGIN: {"yes": nav.begin_offered, "next": nav.begin_offered, "no": nav.decline_begin},
     S.OFFER_RESUME: {
-        "yes": t.resume_here,
-        "next": t.resume_here,
-        "turn_done": t.resume_here,
-        "no": t.decline_resume,
-        "todays_exercise": t.today_while_offering_resume,
+        "yes": nav.resume_here,
+        "next": nav.resume_here,
+        "turn_done": nav.resume_here,
+        "no": nav.decline_resume,
+        "todays_exercise": nav.today_while_offering_resume,
     },
     S.CONFIRM_START_OVER: {
-        "yes": t.start_over_confirmed,
-        "no": t.start_over_declined,
+        "yes": nav.start_over_confirmed,
+        "no": nav.start_over_declined,
     },
     S.CONFIRM_DELETE: {
-        "yes": t.delete_confirmed,
-        "no": t.delete_declined,
+        "yes": settings.delete_confirmed,
+        "no": settings.delete_declined,
     },
     S.ASK_WHICH_PARTNER: {
-        "set_names": t.place_name,
-        "first_speaker": t.place_name,
-        "no": t.keep_names,
+        "set_names": people.place_name,
+        "first_speaker": people.place_name,
+        "no": people.keep_names,
     },
     # "Who was hurt? Or say skip": a name, both, skip; "no" and "next" move on without roles.
     S.ASK_ROLES: {
-        "skip": t.roles_skip,
-        "no": t.roles_skip,
-        "next": t.roles_skip,
-        "turn_done": t.roles_skip,
-        "yes": t.roles_unclear,
+        "skip": people.roles_skip,
+        "no": people.roles_skip,
+        "next": people.roles_skip,
+        "turn_done": people.roles_skip,
+        "yes": people.roles_unclear,
     },
     S.PROMPT: {**_IN_EXERCISE},
     S.REFLECTION: {**_IN_EXERCISE},
@@ -116,21 +117,21 @@ SPECIFIC: dict[Situation, dict[str, Transition]] = {
     S.LISTENER_TURN: {**_TURN},
     S.CHECKIN: {
         **_AFTER_PROGRAM,
-        "yes": t.checkin_done,
-        "next": t.checkin_done,
-        "turn_done": t.checkin_done,
-        "no": t.goodbye_after_checkin,
+        "yes": evenings.checkin_done,
+        "next": evenings.checkin_done,
+        "turn_done": evenings.checkin_done,
+        "no": evenings.goodbye_after_checkin,
     },
     S.COMPLETE: {
         **_AFTER_PROGRAM,
-        "yes": t.checkin,
-        "next": t.checkin,
-        "no": t.goodbye_after_checkin,
+        "yes": evenings.checkin,
+        "next": evenings.checkin,
+        "no": evenings.goodbye_after_checkin,
     },
     # Only a new session starts from here, so it behaves as home.
     S.PAUSED: {},
     # After the safety lines, "yes" or "next" never push back into an exercise.
-    S.SAFETY: {"yes": t.safety_calm, "next": t.safety_calm},
+    S.SAFETY: {"yes": evenings.safety_calm, "next": evenings.safety_calm},
 }
 
 TABLE: dict[tuple[Situation, str], Transition] = {
@@ -146,7 +147,7 @@ def transition(situation: Situation, intent: str) -> Transition:
 
 
 def describe() -> str:
-    """The table as Markdown (the README's copy is checked against this)."""
+    """The table as Markdown (docs/architecture.md's copy is checked against this)."""
     rows = ["| situation | intent | transition |", "|---|---|---|"]
     for situation in Situation:
         for intent in sorted(SPECIFIC[situation]):

@@ -17,7 +17,14 @@ from trust_renewal.conversation import Event, Reply, State, step
 from trust_renewal.conversation.reply import say
 from trust_renewal.device_interfaces import raw_interfaces
 from trust_renewal.handlers.actions import perform
-from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, current_state, locale_of
+from trust_renewal.handlers.reading import (
+    NOTICES_KEY,
+    STATE_KEY,
+    content_for,
+    current_state,
+    locale_of,
+    plays_sounds,
+)
 from trust_renewal.render.apl import screen_directive
 from trust_renewal.render.apla import audio_directive
 from trust_renewal.render.reply import render_reply
@@ -51,7 +58,8 @@ def render(handler_input: HandlerInput, reply: Reply, state: State, content: Con
     interfaces = raw_interfaces(handler_input.request_envelope)
     rendered = render_reply(reply, content, locale)
     # Reflections and quiet turns over a soft bed (APL for Audio), where the device plays it.
-    audio = audio_directive(interfaces, reply, content, state.background, locale)
+    plays = plays_sounds(handler_input.request_envelope, state)
+    audio = audio_directive(plays, reply, content, state.background, locale)
     if audio is not None:
         builder.add_directive(audio)
     elif rendered.ssml:  # with a document, Alexa would say outputSpeech before it

@@ -46,7 +46,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         return builder.response
 
 
-# The log message a deployer's alarm matches (README, "Deleting data").
+# The log message a deployer's alarm matches (docs/architecture.md, "Deletion that sticks").
 DELETION_FAILED = "deletion failed"
 
 

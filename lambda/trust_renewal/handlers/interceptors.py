@@ -62,6 +62,8 @@ _SESSION_TYPES = (
     "SessionEndedRequest",
     "Alexa.Presentation.APL.UserEvent",
     "Connections.Response",
+    # A device that could not play a background-sound document: remembered (handlers.requests).
+    "Alexa.Presentation.APLA.RuntimeError",
 )
 # Units whose value a session that could not read was only guessing at: its
 # place and today's exercise start from nothing, so they never overwrite the record.

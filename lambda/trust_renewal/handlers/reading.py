@@ -14,9 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.content import Content, load_content
 from trust_renewal.conversation import Event, State
-from trust_renewal.device_interfaces import raw_interfaces
-from trust_renewal.handlers.time_zones import device_time_zone
-from trust_renewal.render.apla import supports_audio
+from trust_renewal.handlers.time_zones import device_key, device_time_zone
 
 COUNTRY_BY_LOCALE = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 STATE_KEY = "state"  # request attribute holding the State loaded for this turn
@@ -88,14 +86,30 @@ def build_event(handler_input: HandlerInput, kind: str, name: str | None = None,
         person_id=person,
         country=COUNTRY_BY_LOCALE.get(getattr(request, "locale", None) or "en-US", "US"),
         new_session=bool(session is None or session.new),
-        plays_sounds=_plays_sounds(envelope),
+        plays_sounds=plays_sounds(envelope, current_state(handler_input)),
         **extra,
     )
 
 
-def _plays_sounds(envelope: Any) -> bool:
-    """The device plays APL for Audio, so reflections come with background sounds."""
-    return supports_audio(raw_interfaces(envelope))
+def device_id_of(envelope: Any) -> str | None:
+    """``context.System.device.deviceId``, when the request came from a device."""
+    device = getattr(getattr(getattr(envelope, "context", None), "system", None), "device", None)
+    device_id = getattr(device, "device_id", None)
+    return device_id if isinstance(device_id, str) and device_id else None
+
+
+def plays_sounds(envelope: Any, state: State) -> bool:
+    """The device plays APL for Audio, so reflections come with background sounds.
+
+    Amazon's APL for audio reference: "All Alexa devices can play the audio
+    response", and no request lists ``Alexa.Presentation.APLA`` in
+    ``supportedInterfaces`` (ask-sdk-model has no field for it). So every request
+    from a device gets the document, except from a device that once answered
+    one with ``Alexa.Presentation.APLA.RuntimeError`` (kept in
+    ``State.plain_devices`` by ``handlers.requests``).
+    """
+    device_id = device_id_of(envelope)
+    return device_id is not None and device_key(device_id) not in state.plain_devices
 
 
 def current_state(handler_input: HandlerInput) -> State:

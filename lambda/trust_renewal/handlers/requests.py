@@ -15,8 +15,10 @@ from trust_renewal.handlers.actions import delete_data
 from trust_renewal.handlers.adapter import respond
 from trust_renewal.handlers.can_fulfill import CanFulfillIntentHandler
 from trust_renewal.handlers.permissions import PermissionEventHandler
-from trust_renewal.handlers.reading import build_event
+from trust_renewal.handlers.reading import STATE_KEY, build_event, current_state, device_id_of
 from trust_renewal.handlers.reminders import ACCEPTED_KEY, consent_card, permission_answer
+from trust_renewal.handlers.time_zones import MAX_DEVICES as MAX_PLAIN_DEVICES
+from trust_renewal.handlers.time_zones import device_key
 from trust_renewal.storage.base import user_id_of, user_key
 
 log = logging.getLogger(__name__)
@@ -89,8 +91,6 @@ class QuietEventHandler(AbstractRequestHandler):
         "AudioPlayer.PlaybackStopped",
         "AudioPlayer.PlaybackNearlyFinished",
         "AudioPlayer.PlaybackFailed",
-        # A background-sound document that failed to play: noted; the couple's next word still works.
-        "Alexa.Presentation.APLA.RuntimeError",
     )
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -101,6 +101,36 @@ class QuietEventHandler(AbstractRequestHandler):
             "event noted",
             extra={"request_type": handler_input.request_envelope.request.object_type},
         )
+        return handler_input.response_builder.response
+
+
+class SoundsFailedHandler(AbstractRequestHandler):
+    """A background-sound document the device could not play (``Alexa.Presentation.APLA.RuntimeError``).
+
+    The device is remembered with the couple's record (hashed, like the time
+    zones), and from then on it gets plain speech: SSML breaks and chimes, no
+    document. The couple's next word still works. Nothing may be said here.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("Alexa.Presentation.APLA.RuntimeError")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        errors = getattr(handler_input.request_envelope.request, "errors", None) or ()
+        kinds = sorted({str(getattr(e, "object_type", None))[:40] for e in errors})
+        log.warning(
+            "background sounds failed on a device: plain speech there from now on",
+            extra={"error_type": ",".join(kinds)[:120] or None},
+        )
+        device_id = device_id_of(handler_input.request_envelope)
+        if device_id is not None:
+            state = current_state(handler_input)
+            key = device_key(device_id)
+            if key not in state.plain_devices:
+                kept = (key, *state.plain_devices)[:MAX_PLAIN_DEVICES]
+                attrs = handler_input.attributes_manager
+                attrs.request_attributes[STATE_KEY] = replace(state, plain_devices=kept)
+                attrs.request_attributes["state_out"] = True  # SaveStateInterceptor saves it
         return handler_input.response_builder.response
 
 
@@ -168,6 +198,7 @@ REQUEST_HANDLERS = (
     SkillDisabledHandler(),
     PermissionEventHandler(),
     QuietEventHandler(),
+    SoundsFailedHandler(),
     ExceptionEncounteredHandler(),
     CanFulfillIntentHandler(),
     UserEventHandler(),

@@ -1,12 +1,15 @@
 """Reflections and quiet turns in APL for Audio: speech, silence, a soft bed under it, the end cue.
 
 A Reply that holds a reflection (pauses in its lines) or a quiet turn (a
-``quiet`` Line with params ``seconds`` and ``who``) is answered, on a
-device whose request lists ``Alexa.Presentation.APLA``, with one
-``Alexa.Presentation.APLA.RenderDocument`` directive and no outputSpeech:
-Alexa speaks outputSpeech first and plays the document after it, so all the
-speech lives in the document. Every other reply, every device without the
-interface, and couples who turned the background sounds off get plain SSML.
+``quiet`` Line with params ``seconds`` and ``who``) is answered, on any
+device, with one ``Alexa.Presentation.APLA.RenderDocument`` directive and no
+outputSpeech: Alexa speaks outputSpeech first and plays the document after it,
+so all the speech lives in the document. Amazon's APL for audio reference says
+all Alexa devices can play such a response, and requests do not list the
+interface in ``supportedInterfaces``, so the caller decides only whether the
+request came from a device that has not failed to play one
+(``handlers.reading.plays_sounds``). Every other reply, and couples who turned
+the background sounds off, get plain SSML.
 
 The document (``content/data/apla/guide.json``) is data; this module builds its
 ``payload`` datasource: the parts said ``before`` the guided part, the parts
@@ -39,7 +42,6 @@ from trust_renewal.render.pace import Pace, pace_of
 from trust_renewal.render.reply import line_markup, line_ssml, line_text
 from trust_renewal.render.ssml import MAX_AUDIO_PER_RESPONSE, MAX_RESPONSE_BYTES
 
-APLA_INTERFACE = "Alexa.Presentation.APLA"
 DOCUMENT_TOKEN = "trustRenewalGuide"
 DATASOURCE = "payload"
 MAX_AUDIO_SECONDS = 240.0
@@ -63,13 +65,6 @@ def sounds() -> dict[str, Any]:
     """The bed and chime sounds, their lengths and levels (``content/data/apla/sounds.json``)."""
     node = resources.files("trust_renewal.content").joinpath("data", "apla", "sounds.json")
     return json.loads(node.read_text(encoding="utf-8"))
-
-
-def supports_audio(supported_interfaces: Any) -> bool:
-    """True when the device's request lists ``Alexa.Presentation.APLA``."""
-    return isinstance(supported_interfaces, dict) and isinstance(
-        supported_interfaces.get(APLA_INTERFACE), dict
-    )
 
 
 @dataclass(frozen=True)
@@ -289,17 +284,13 @@ def guide_directive(reply: Reply, content: Content, level: str, locale: str) -> 
     return None if limit_problems(guide, directive) else directive
 
 
-def audio_directive(
-    supported_interfaces: Any, reply: Reply, content: Content, setting: str, locale: str
-) -> Any | None:
-    """The APLA RenderDocument directive when the device and the reply call for it, else None.
+def audio_directive(plays: bool, reply: Reply, content: Content, setting: str, locale: str) -> Any | None:
+    """The APLA RenderDocument directive when the device plays sounds and the reply calls for it, else None.
 
     When there is one, the reply's speech is in the document, not in outputSpeech.
     """
     setting = setting if setting in SETTINGS else "on"  # an unreadable setting: the default
-    if reply.silent or setting == "off":
-        return None
-    if not supports_audio(supported_interfaces):
+    if not plays or reply.silent or setting == "off":
         return None
     directive = guide_directive(reply, content, setting, locale)
     if directive is None:
