@@ -46,8 +46,12 @@ def test_a_safety_word_answered_to_the_names_question_takes_its_safety_route(
 
 @pytest.mark.parametrize("filler", ["pass", "uh huh", "okay", "next"])
 def test_a_filler_or_command_is_never_taken_as_a_name(monkeypatch, capsys, tmp_path, filler) -> None:
-    said = _chat(monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", filler, "Maya and Jordan")
-    assert "I'll use your name" not in said[filler] and f"Thank you, {filler.capitalize()}" not in said[filler]
+    said = _chat(
+        monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", filler, "Maya and Jordan"
+    )
+    assert (
+        "I'll use your name" not in said[filler] and f"Thank you, {filler.capitalize()}" not in said[filler]
+    )
     assert said["Maya and Jordan"].startswith("Thank you, Maya and Jordan.")
 
 

@@ -72,7 +72,9 @@ def test_a_misheard_phrasing_never_does_something_drastic(model: dict, matcher: 
     corpus = load_corpus()
     present = present_intents(model)
     rows = [r for section in ("intents", "held_out") for r in measure(matcher, corpus[section], present)]
-    drastic = [(r.intent, said, heard) for r in rows for said, heard in r.misrouted if heard in NEVER_BY_MISTAKE]
+    drastic = [
+        (r.intent, said, heard) for r in rows for said, heard in r.misrouted if heard in NEVER_BY_MISTAKE
+    ]
     assert drastic == []
     misrouted = sum(len(r.misrouted) for r in rows)
     assert misrouted <= MAX_MISROUTED * sum(r.total for r in rows), [r.misrouted for r in rows if r.misrouted]

@@ -144,7 +144,8 @@ class Report:
         ]
         if figures["false_alarms"] > MAX_FALSE_ALARMS:
             out.append(
-                f"ordinary sentences heard as safety {figures['false_alarms']:.1%} is above {MAX_FALSE_ALARMS:.0%}"
+                f"ordinary sentences heard as safety {figures['false_alarms']:.1%} "
+                f"is above {MAX_FALSE_ALARMS:.0%}"
             )
         return out
 
@@ -198,9 +199,7 @@ def score(
         return 2
 
     misses = sorted((o for o in outcomes if not o.right), key=badness)
-    worst = [
-        {"said": o.phrasing.text, "meant": o.phrasing.intent, "heard": o.intent} for o in misses[:WORST]
-    ]
+    worst = [{"said": o.phrasing.text, "meant": o.phrasing.intent, "heard": o.intent} for o in misses[:WORST]]
     return Report(
         locale=locale,
         pipeline=pipeline,
@@ -226,8 +225,9 @@ def evaluate(
     from trust_renewal.cli.matcher import Matcher
     from trust_renewal.cli.nlu_model import trained
 
+    pipelines = list(pipelines)
     exact = Matcher(model, statistical=False)
-    statistical = trained(model)
+    statistical = trained(model) if "model" in pipelines else None
     chat = Matcher(model)
     known = [i["name"] for i in model["interactionModel"]["languageModel"]["intents"]]
 
@@ -235,6 +235,7 @@ def evaluate(
         return not exact.match_sample(text).is_fallback
 
     def by_model(text: str) -> tuple[str, dict[str, str]]:
+        assert statistical is not None
         found = statistical.predict(text)
         return found.intent, exact.slot_values(found.intent, found.slots)
 

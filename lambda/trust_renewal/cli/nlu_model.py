@@ -141,9 +141,7 @@ def training_examples(
                     words_out += value
                     labels += [name] * len(value)
                 if words_out:
-                    examples.append(
-                        Example(tuple(words_out), intent, tuple(labels), 1.0 / VALUES_PER_SLOT)
-                    )
+                    examples.append(Example(tuple(words_out), intent, tuple(labels), 1.0 / VALUES_PER_SLOT))
     return examples
 
 
@@ -186,7 +184,9 @@ class IntentModel:
             i["name"]: tuple(s["name"] for s in i.get("slots", [])) for i in lm["intents"]
         }
         examples = training_examples(model, builtin_utterances)
-        self.vocab = frozenset(w for e in examples for w, label in zip(e.words, e.labels, strict=True) if label == "O")
+        self.vocab = frozenset(
+            w for e in examples for w, label in zip(e.words, e.labels, strict=True) if label == "O"
+        )
         self.intents = sorted({e.intent for e in examples})
         self.classifier = make_pipeline(
             make_union(
@@ -198,7 +198,9 @@ class IntentModel:
         self.classifier.fit(
             [e.text for e in examples],
             [e.intent for e in examples],
-            linearsvc__sample_weight=[e.weight * (FALLBACK_WEIGHT if e.intent == FALLBACK else 1.0) for e in examples],
+            linearsvc__sample_weight=[
+                e.weight * (FALLBACK_WEIGHT if e.intent == FALLBACK else 1.0) for e in examples
+            ],
         )
         tagged = [e for e in examples if self.intent_slots.get(e.intent)]
         self.tagger = None

@@ -57,7 +57,9 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 # Words said where a name was expected that are a cry for help: the route they take.
 SAFETY_WORDS = {
     "self_harm": frozenset({"suicide", "suicidal", "die", "dying", "overdose", "kill myself", "end it"}),
-    "abuse": frozenset({"abuse", "abused", "abuser", "violence", "violent", "rape", "raped", "hit", "beaten"}),
+    "abuse": frozenset(
+        {"abuse", "abused", "abuser", "violence", "violent", "rape", "raped", "hit", "beaten"}
+    ),
     "safety": frozenset({"danger", "unsafe", "not safe", "emergency", "police", "help me"}),
 }
 # Words that are a command, a filler or part of a sentence, never someone's first name.
