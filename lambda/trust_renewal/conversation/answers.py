@@ -200,7 +200,8 @@ def _names(event: Event, slots: dict[str, str], asked: str | None, content: Cont
             return _as(event, "set_reminder", time=f"{number:02d}:00")
         if asked == "step":
             return _as(event, "go_to_step", stepNumber=str(number))
-        return _as(event, "fallback")  # "three" to a scale question is not step three
+        # "three" to a scale question is not step three; to the names question, not a name.
+        return _as(event, "set_names") if asked == "names" else _as(event, "fallback")
     if not all(plausible_name(g) for g in given):
         # "pass", "uh huh": not names. Asked for names, ask again; otherwise nothing was meant.
         return _as(event, "set_names") if asked == "names" or not slots.get(ALONE) else _as(event, "fallback")
