@@ -427,6 +427,10 @@ TAMPERINGS: list[tuple[str, Any]] = [
     ("state.names", [{"a": 1}]), ("state.finished", {"x": 1}), ("state.phase", "hacked"),
     ("state.offer", "hacked"), ("state", "x"), ("padding", "x" * 100_000), ("deep", _deep(25)),
     ("state.zones", [["a", "Mars/Base", "today"]]), ("state.people", [["p", 7]]),
+    # Issue 23: clocks far ahead, and records that are wrong only as a whole.
+    ("sync.clock", 2**62 - 1), ("sync.mine", {"names": 2**62 - 1}), ("sync.stamps", {"names": 2**62 - 1}),
+    ("state.names", ["Ann", "Bea", "Cy"]), ("state.names", ["N" * 200] * 500), ("state.solo", True),
+    ("state.names", ["Maya", "J" * 41]), ("state.first_speaker", 1),
 ]
 
 
@@ -479,7 +483,283 @@ def tampered_sessions(count: int, rng: random.Random) -> dict[str, Any]:
             figures["records damaged"] += stored.get("names") != ["Maya", "Jordan"] or (
                 stored.get("reminder_token") != f"token-{n}"
             )
+            # Another couple, right after: none of their turns may be lost to it.
+            other_user = f"amzn1.ask.account.BYSTANDER-{n:05d}"
+            _seed(module, other_user, names=["Priya", "Sam"], roles_asked=True)
+            other = Device(module, other_user, "KITCHEN")
+            other.send(other.builder.launch())
+            for intent in ("AMAZON.YesIntent", *["AMAZON.NextIntent"] * 6):
+                if not other.builder.in_session:
+                    break
+                other.send(other.builder.intent(intent))
+                figures["bystander turns"] += 1
+                kept = (_record(client, other_user) or {}).get("attributes") or {}
+                figures["bystander turns lost"] += _place(kept) != _place(other.state)
     return dict(figures)
+
+
+class _LandedTimeouts:
+    """PutItems that reach the table and are stored, then report a read timeout, at rate ``p``."""
+
+    def __init__(self, client: Any, rng: random.Random) -> None:
+        self.p = 0.0
+        self.rng = rng
+        self.injected = 0
+        client.meta.events.register("after-call.dynamodb.PutItem", self._hook)
+
+    def _hook(self, parsed: Any = None, **_: Any) -> None:
+        if self.p and not (parsed or {}).get("Error") and self.rng.random() < self.p:
+            from botocore.exceptions import ReadTimeoutError
+
+            self.injected += 1
+            raise ReadTimeoutError(endpoint_url="https://dynamodb.local")
+
+
+def ambiguous_writes(count: int, rng: random.Random) -> dict[str, Any]:
+    """Conversations whose saves land but are reported as timed out (issue 23, finding 2).
+
+    At the end, the stored place must be the last place the couple heard, and
+    no exercise they heard finished may be missing.
+    """
+    from moto import mock_aws
+
+    figures: Counter[str] = Counter()
+    with mock_aws():
+        module, client, _ = _lambda_on_moto()
+        faults = _LandedTimeouts(module._runtime.store.client, rng)
+        for n in range(count):
+            user = f"amzn1.ask.account.AMBIGUOUS-{n:05d}"
+            _seed(module, user, names=["Maya", "Jordan"], roles_asked=True)
+            device = Device(module, user, "KITCHEN")
+            heard_place, heard_finished = None, set()
+            for turn in range(rng.randint(5, 30)):
+                faults.p = 0.3
+                if turn == 0 or not device.builder.in_session:
+                    envelope = device.builder.launch()
+                else:
+                    intent = rng.choices(
+                        ["AMAZON.NextIntent", "AMAZON.YesIntent", "TurnDoneIntent", "FirstSpeakerIntent"],
+                        [8, 4, 3, 1],
+                    )[0]
+                    slots = {}
+                    if intent == "FirstSpeakerIntent":
+                        slots = {"firstName": rng.choice(["Maya", "Jordan"])}
+                    envelope = device.builder.intent(intent, slots)
+                try:
+                    device.send(envelope)
+                except Exception as exc:  # what this section counts
+                    figures["escaped exceptions"] += 1
+                    CRASHES.append(f"ambiguous write: {type(exc).__name__}")
+                    break
+                figures["turns"] += 1
+                if device.state:
+                    heard_place = _place(device.state)
+                    heard_finished |= set(device.state.get("finished") or [])
+            faults.p = 0.0
+            if device.builder.in_session:
+                device.send(device.builder.session_ended())
+            stored = (_record(client, user) or {}).get("attributes") or {}
+            figures["conversations"] += 1
+            behind = heard_place is not None and _place(stored) != heard_place
+            figures["places behind what was heard"] += behind
+            figures["finished exercises lost"] += not heard_finished <= set(stored.get("finished") or [])
+        figures["writes that landed but timed out"] = faults.injected
+    return dict(figures)
+
+
+class _GetFaults:
+    """Fails the skill's GetItem calls while ``left`` > 0."""
+
+    def __init__(self, client: Any) -> None:
+        self.left = 0
+        client.meta.events.register("before-call.dynamodb.GetItem", self._hook)
+
+    def _hook(self, model: Any, **_: Any) -> None:
+        if self.left > 0:
+            from botocore.exceptions import ClientError
+
+            self.left -= 1
+            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, model.name)
+
+
+def deletions_after_failed_reads(count: int, rng: random.Random) -> dict[str, Any]:
+    """A device whose read failed acts, another deletes, the first reads again (issue 23, finding 1)."""
+    from moto import mock_aws
+
+    told = _phrases("storage.deleted_elsewhere")[0]
+    figures: Counter[str] = Counter()
+    with mock_aws():
+        module, client, _ = _lambda_on_moto()
+        faults = _GetFaults(module._runtime.store.client)
+        for n in range(count):
+            user = f"amzn1.ask.account.UNREAD-{n:05d}"
+            _seed(module, user, names=["Maya", "Jordan"], reminder_token=f"token-{n}", roles_asked=True)
+            bedroom, kitchen = Device(module, user, "BEDROOM"), Device(module, user, "KITCHEN")
+            turns = rng.randint(0, 3)
+            faults.left = 1 + turns  # the launch read and every retry until the deletion
+            bedroom.send(bedroom.builder.launch())
+            for _ in range(turns):
+                intent = rng.choice(["SetNamesIntent", "AMAZON.YesIntent", "AMAZON.NextIntent"])
+                slots = {"firstName": "Noor", "secondName": "Alex"} if intent == "SetNamesIntent" else {}
+                bedroom.send(bedroom.builder.intent(intent, slots))
+            faults.left = 0
+            kitchen.send(kitchen.builder.launch())
+            kitchen.send(kitchen.builder.intent("DeleteDataIntent"))
+            kitchen.send(kitchen.builder.intent("AMAZON.YesIntent"))
+            if bedroom.builder.in_session:
+                bedroom.send(bedroom.builder.intent(rng.choice(["AMAZON.YesIntent", "AMAZON.NextIntent"])))
+                figures["sessions told of the deletion"] += told in bedroom.ssml
+                figures["sessions not told"] += told not in bedroom.ssml
+            figures["races"] += 1
+            stored = _record(client, user) or {}
+            figures["resurrected"] += "attributes" in stored or "deleted_at" not in stored
+    return dict(figures)
+
+
+GENUINE_WEB_FIGURES = (
+    "after a stalled fetch: genuine served",
+    "forgeries: genuine served, chain not cached",
+    "forgeries: genuine served, chain cached",
+    "slow connections: genuine and /healthz served while open",
+)
+
+
+def _short(pair: tuple[int, int]) -> int:
+    """How many of (done, of) were not done."""
+    return pair[1] - pair[0]
+
+
+def web_door_attacks() -> dict[str, Any]:
+    """The web door on loopback under the attacks of issue 23 (findings 6-9); genuine requests meanwhile.
+
+    A certificate authority of the bench's own signs, and a loopback server
+    plays Amazon's certificate host, misbehaving (stalls, trickles, 404s).
+    """
+    import socket
+    import threading
+    import time
+
+    from support.web_door import DEADLINE, Door, Upstream, forged, slow_client
+    from support.web_pki import BASE, CERT_URL, NOW, Ca, launch_body, new_key, sign
+    from support.web_pki import SKILL_ID as WEB_SKILL
+    from trust_renewal.config import Config
+    from trust_renewal.runtime import SkillRuntime
+    from trust_renewal.storage.memory import MemoryStore
+    from trust_renewal.web.app import Verifiers, create_app
+    from trust_renewal.web.verification import RequestVerifier, TimestampVerifier
+
+    ca, leaf_key = Ca("Bench"), new_key()
+    chain = ca.chain_pem(ca.leaf(leaf_key))
+    body = launch_body()
+    figures: dict[str, Any] = {}
+
+    def app_for(upstream: Upstream, **kw: Any) -> tuple[Any, RequestVerifier]:
+        runtime = SkillRuntime(Config(store="memory", skill_id=WEB_SKILL), store=MemoryStore())
+        verifier = RequestVerifier(
+            trust_roots=[ca.root], fetch=upstream.fetch, clock=lambda: NOW, fetch_deadline=DEADLINE, **kw
+        )
+        checks = Verifiers(verifier, TimestampVerifier(clock=lambda: NOW))
+        return create_app(runtime, verifiers=checks), verifier
+
+    def genuine(url: str = CERT_URL) -> dict[str, str]:
+        return {"SignatureCertChainUrl": url, "Signature-256": sign(body, leaf_key)}
+
+    # 6: one stalled fetch, then 15 genuine requests.
+    host = Upstream(chain, {"echo-api-cert.pem": "stall-once"})
+    app, _ = app_for(host)
+    web = Door(app)
+    try:
+        web.post(body, genuine())
+        served = sum(web.post(body, genuine())[0] == 200 for _ in range(15))
+        figures["after a stalled fetch: genuine served"] = (served, 15)
+        figures["after a stalled fetch: upstream fetches"] = host.requests.count("echo-api-cert.pem")
+    finally:
+        web.close()
+        host.close()
+
+    # 7: forgeries with stalling URLs from two threads, and 40 query-string evictions.
+    rotated = [f"echo-api-cert-{n}.pem" for n in range(8)]
+    host = Upstream(chain, {"echo-api-cert.pem": "ok", **dict.fromkeys(rotated, "ok")})
+    app, verifier = app_for(host)
+    web = Door(app, threads=6)
+    stop = threading.Event()
+    forged_answers: list[int] = []
+
+    def forge(worker: int) -> None:
+        n = 0
+        while not stop.is_set():
+            name = f"forged-{worker}-{n}.pem"
+            host.modes[name] = "stall"
+            forged_answers.append(web.post(body, forged(BASE + name))[0])
+            n += 1
+
+    try:
+        web.post(body, genuine())
+        evictions = [web.post(body, forged(f"{CERT_URL}?evict={n}"))[0] for n in range(40)]
+        threads = [threading.Thread(target=forge, args=(w,), daemon=True) for w in range(2)]
+        for thread in threads:
+            thread.start()
+        waited = time.monotonic() + 30  # a bound on waiting for the attack to start
+        while len(forged_answers) < 2 and not any(r.startswith("forged") for r in host.requests):
+            if time.monotonic() > waited:
+                break
+            time.sleep(0.01)
+        uncached = sum(web.post(body, genuine(BASE + name))[0] == 200 for name in rotated)
+        cached = sum(web.post(body, genuine())[0] == 200 for _ in range(10))
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+        figures["forgeries: genuine served, chain not cached"] = (uncached, len(rotated))
+        figures["forgeries: genuine served, chain cached"] = (cached, 10)
+        figures["forgeries refused"] = (forged_answers.count(400) + evictions.count(400),
+                                        len(forged_answers) + len(evictions))
+        figures["forgeries: fetches for query-string URLs"] = sum("?" in r for r in host.requests)
+        figures["forgeries: genuine chain evicted"] = int(CERT_URL not in verifier.cached_urls)
+    finally:
+        stop.set()
+        web.close()
+        host.close()
+
+    # 8: a body trickled after Connection: close (200 bytes, one every 50 ms: 10 s if let run).
+    host = Upstream(chain, {"slow.pem": "trickle"})
+    started = time.monotonic()
+    try:
+        host.fetch(BASE + "slow.pem")
+        figures["trickled body: fetch held (s)"] = "not cut"
+    except TimeoutError:
+        figures["trickled body: fetch held (s)"] = round(time.monotonic() - started, 2)
+    finally:
+        host.close()
+
+    # 9: 110 connections sending a header line every 0.2 s; genuine requests and /healthz meanwhile.
+    runtime = SkillRuntime(Config(store="memory", skill_id=WEB_SKILL), store=MemoryStore())
+    web = Door(create_app(runtime, verify=False), read_deadline=1.0, cleanup_interval=0)
+    held: list[socket.socket] = []
+    cut: list[int] = []
+    stop = threading.Event()
+    clients = [threading.Thread(target=slow_client, args=(web.port, held, cut, stop), daemon=True)
+               for _ in range(110)]
+    try:
+        started = time.monotonic()
+        for thread in clients:
+            thread.start()
+        waited = time.monotonic() + 30  # a bound on waiting for the slow clients to connect
+        while len(held) < 110 and time.monotonic() < waited:
+            time.sleep(0.01)
+        answered = sum(web.post(body, {})[0] == 200 for _ in range(5))
+        answered += sum(web.health() == 200 for _ in range(5))
+        still_open = 110 - len(cut)
+        for thread in clients:
+            thread.join(15)
+        figures["slow connections: genuine and /healthz served while open"] = (answered, 10)
+        figures["slow connections: still open when served"] = still_open
+        figures["slow connections cut by the read deadline"] = (len(cut), 110)
+        figures["slow connections: all cut after (s)"] = round(time.monotonic() - started, 2)
+        figures["connection limit (sized for this host)"] = web.server.adj.connection_limit
+    finally:
+        stop.set()
+        web.close()
+    return figures
 
 
 def _mutations(rng: random.Random, envelope: dict[str, Any]) -> dict[str, Any] | Any:
@@ -586,6 +866,10 @@ def main(argv: list[str] | None = None) -> int:
     races = deletion_races(10 if args.quick else 100, rng)
     failing = failing_deletions(10 if args.quick else 60, rng)
     tampered = tampered_sessions(20 if args.quick else 200, rng)
+    ambiguous = ambiguous_writes(20 if args.quick else 100, rng)
+    unread = deletions_after_failed_reads(10 if args.quick else 60, rng)
+    door = web_door_attacks()
+    door_refused = sum(total - served for served, total in (door[k] for k in GENUINE_WEB_FIGURES))
     fuzzed = fuzz(200 if args.quick else 3000, rng, log_stream)
     leaked = leaks(log_stream.getvalue(), talks["users"])
     must_be_zero = {
@@ -605,6 +889,19 @@ def main(argv: list[str] | None = None) -> int:
         "responses over 24 KB": tampered.get("responses over 24 KB", 0),
         "records damaged by tampered attributes": tampered.get("records damaged", 0),
         "leaks (user IDs or names in logs)": leaked,
+        "bystander turns lost after tampering": tampered.get("bystander turns lost", 0),
+        "places behind what was heard (writes landed, reported timed out)": ambiguous.get(
+            "places behind what was heard", 0
+        ),
+        "finished exercises lost (ambiguous writes)": ambiguous.get("finished exercises lost", 0),
+        "escaped exceptions (ambiguous writes)": ambiguous.get("escaped exceptions", 0),
+        "resurrected after a deletion (device whose read failed)": unread.get("resurrected", 0),
+        "sessions not told of a deletion (device whose read failed)": unread.get("sessions not told", 0),
+        "genuine web requests refused during attacks": door_refused,
+        "forgeries let through": _short(door["forgeries refused"]),
+        "fetches for query-string URLs": door["forgeries: fetches for query-string URLs"],
+        "genuine chain evicted by forgeries": door["forgeries: genuine chain evicted"],
+        "slow connections never cut": _short(door["slow connections cut by the read deadline"]),
     }
     rows = [
         ("random conversations", talks["conversations"]),
@@ -618,6 +915,12 @@ def main(argv: list[str] | None = None) -> int:
         ("  failed once, deleted by the retry", failing.get("failed once, deleted by the retry", 0)),
         ("sessions with tampered attributes", tampered.get("tampered sessions", 0)),
         ("  turns after tampering", tampered.get("turns after tampering", 0)),
+        ("  bystander turns after tampering", tampered.get("bystander turns", 0)),
+        ("conversations with writes that land but report a timeout", ambiguous.get("conversations", 0)),
+        ("  turns in them", ambiguous.get("turns", 0)),
+        ("  writes that landed but timed out", ambiguous.get("writes that landed but timed out", 0)),
+        ("deletions while another device's read had failed", unread.get("races", 0)),
+        *((f"web door: {k}", "/".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in door.items()),
         ("envelopes fuzzed (each to lambda_handler and the web app)", fuzzed["envelopes"]),
         *((f"  {k}", v) for k, v in sorted(fuzzed["answers"].items())),
         ("log lines read for leaks", len(log_stream.getvalue().splitlines())),

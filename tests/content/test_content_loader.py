@@ -52,6 +52,23 @@ def _step(number: int = 1, step_id: str = "acknowledge", **changes: Any) -> dict
     return step
 
 
+def _number(**changes: Any) -> dict[str, Any]:
+    number = {
+        "number": "911",
+        "label": "Emergency",
+        "call": "Call [digits 911].",
+        "serves": {"who": "anyone", "regions": [], "except_regions": []},
+        "hours": "day and night",
+        "always": True,
+        "source": "https://www.911.gov/",
+        "checked": "2026-12-06",
+        "confirmed": "first-hand",
+        "evidence": "test",
+    }
+    number.update(changes)
+    return {k: v for k, v in number.items() if v is not None}
+
+
 def _folder(tmp_path: Path, steps: list[dict[str, Any]], **files: Any) -> Path:
     root = tmp_path / "en"
     (root / "steps").mkdir(parents=True)
@@ -66,15 +83,10 @@ def _folder(tmp_path: Path, steps: list[dict[str, Any]], **files: Any) -> Path:
                     "say": "Call nine one one.",
                     "card": "Call 911.",
                     "source": "https://www.911.gov/",
-                    "numbers": {
-                        role: {
-                            "number": "911",
-                            "label": "Emergency",
-                            "call": "Call [digits 911].",
-                            "source": "https://www.911.gov/",
-                            "checked": "test",
-                        }
-                        for role in ("emergency", "crisis", "abuse")
+                    "numbers": {role: _number() for role in ("emergency", "crisis", "abuse")},
+                    "routes": {
+                        route: ["emergency", "crisis", "abuse"]
+                        for route in ("self_harm", "harm_done", "someone_else", "abuse", "danger")
                     },
                 }
             }
@@ -223,6 +235,48 @@ def test_a_crisis_line_needs_an_https_source_for_every_number(tmp_path: Path) ->
     problems = "\n".join(_problems(tmp_path, [_step()], **{"safety.json": {"crisis_lines": {"US": line}}}))
     assert "source 'http://example.org/' is not an https address" in problems
     assert "source 'www.911.gov' is not an https address" in problems
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"source": None}, "'source' missing"),
+        ({"serves": None}, "'serves' must say who it serves"),
+        ({"serves": {"who": "adults"}}, "'serves' must say who it serves"),
+        ({"hours": None}, "'hours' missing"),
+        ({"checked": None}, "'checked' missing"),
+        ({"checked": "last week"}, "'checked' must be the date checked"),
+        ({"confirmed": "probably"}, "'confirmed' must be first-hand or second-hand"),
+    ],
+)
+def test_a_number_without_its_source_who_it_serves_hours_or_date_checked_is_refused(
+    tmp_path: Path, change: dict[str, Any], problem: str
+) -> None:
+    line = {
+        "name": "United States",
+        "say": "Call nine one one.",
+        "card": "Call 911.",
+        "source": "https://www.911.gov/",
+        "numbers": {"emergency": _number(), "crisis": _number(), "abuse": _number(**change)},
+        "routes": {r: ["emergency"] for r in ("self_harm", "harm_done", "someone_else", "abuse", "danger")},
+    }
+    problems = "\n".join(_problems(tmp_path, [_step()], **{"safety.json": {"crisis_lines": {"US": line}}}))
+    assert f"crisis line US abuse: {problem}" in problems
+
+
+def test_a_route_naming_an_unknown_number_is_refused(tmp_path: Path) -> None:
+    routes = {r: ["emergency"] for r in ("self_harm", "harm_done", "someone_else", "abuse", "danger")}
+    routes["abuse"] = ["emergency", "abuse_men"]
+    line = {
+        "name": "United States",
+        "say": "Call nine one one.",
+        "card": "Call 911.",
+        "source": "https://www.911.gov/",
+        "numbers": {role: _number() for role in ("emergency", "crisis", "abuse")},
+        "routes": routes,
+    }
+    problems = "\n".join(_problems(tmp_path, [_step()], **{"safety.json": {"crisis_lines": {"US": line}}}))
+    assert "route abuse: unknown numbers ['abuse_men']" in problems
 
 
 def test_broken_json_names_the_file(tmp_path: Path) -> None:

@@ -119,15 +119,20 @@ def test_safety_mid_exercise_gives_the_countrys_line_and_keeps_the_place(lambda_
     talk.launch()
     talk.say("AMAZON.YesIntent")
     talk.say("AMAZON.NextIntent")
+    place = {k: talk.builder.attributes["state"][k] for k in ("exercise_id", "prompt")}
     text = talk.say("SafetyIntent")
     assert not talk.ended and "safety comes first" in text
     gb = content.crisis_lines["GB"]
     from trust_renewal.render.markup import to_plain
 
-    assert all(to_plain(number.call).replace("-", " ") in text for number in gb.numbers.values())
+    said = [gb.numbers[i] for i in gb.routes["danger"]]
+    assert all(to_plain(number.call).replace("-", " ") in text for number in said)
     assert not talk.card  # nothing goes to the shared Alexa app unless asked
     talk.say("AMAZON.StopIntent")
-    assert "part 2" in talk_to(lambda_module, locale="en-GB").launch()
+    # The exercises stay paused, but the couple's place is kept for when they resume.
+    later = talk_to(lambda_module, locale="en-GB")
+    assert "exercises are paused" in later.launch()
+    assert {k: later.builder.attributes["state"][k] for k in place} == place
 
 
 def test_the_same_conversation_through_the_flask_app():

@@ -2,7 +2,7 @@
 
 Every phrasing of tests/corpus/safety.json goes through the chat's matcher to
 an intent and, as a one-shot, through ``lambda_handler`` (DynamoDB on moto) to
-a reply, in all five locales. The figures in docs/safety-routes.md are this table.
+a reply, in all five locales. The figures in docs/safety.md are this table.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from support.safety_corpus import (
 )
 from trust_renewal.interaction_models import language_model, load_model
 
-README = Path(__file__).resolve().parents[2] / "docs" / "safety-routes.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "safety.md"
 MINIMUM = {"self_harm": 80, "abuse": 80, "distress": 60, "ordinary": 150}
 
 
@@ -85,6 +85,6 @@ def test_a_distress_answer_never_asks_them_to_begin(figures, locale):
         assert not spoken_numbers(outcome.ssml)
 
 
-def test_the_safety_doc_reports_these_figures(figures):
+def test_the_safety_docs_report_these_figures(figures):
     table = figures_markdown(figures)
-    assert table in README.read_text(encoding="utf-8"), table
+    assert table in DOCS.read_text(encoding="utf-8"), table

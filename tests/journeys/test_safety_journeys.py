@@ -19,6 +19,7 @@ from support.apla_check import played_ssml
 from support.conversation_driver import Talk
 from support.lambda_support import talk_to
 from support.safety_corpus import EXPECTED, spoken_numbers
+from trust_renewal.content import load_content
 from trust_renewal.conversation.state import State
 
 LOCALE = "en-GB"
@@ -83,31 +84,44 @@ def _in(situation: str, module, content) -> Talk:
     return talk
 
 
+def _route_numbers(content, route: str) -> set[str]:
+    """The digits of every number a route gives in the UK, from safety.json."""
+    line = content.crisis_lines["GB"]
+    return {line.numbers[i].number.replace(" ", "").replace("-", "") for i in line.routes[route]}
+
+
 @pytest.mark.parametrize("situation", SITUATIONS)
 @pytest.mark.parametrize("intent", ROUTES)
 def test_each_route_from_each_situation_gives_its_numbers_and_stays_to_repeat(
     lambda_module, content, situation, intent
 ):
+    gb = load_content(LOCALE)
+    route = {"SelfHarmIntent": "self_harm", "AbuseIntent": "abuse", "SafetyIntent": "danger"}[intent]
     talk = _in(situation, lambda_module, content)
     talk.say(intent)
     said = spoken_numbers(_ssml(talk))
     assert {NUMBERS[role] for role in ROUTES[intent]} <= said
+    assert said == _route_numbers(gb, route)
     assert not talk.ended and not talk.card
-    assert "repeat" in talk.text.lower() and "repeat" in talk.reprompt.lower()
-    assert "delete what I just said" in talk.text
+    assert "repeat" in talk.reprompt.lower()
+    if intent == "SelfHarmIntent":
+        assert talk.text.endswith("are you safe right now?")
+    else:
+        assert "repeat" in talk.text.lower()
+    assert "voice history" in talk.text and "delete what I just said" not in talk.text
     # "Repeat" gives the numbers alone, slowly, and stays open again.
     first = talk.text
     again = talk.say("AMAZON.RepeatIntent")
-    assert spoken_numbers(_ssml(talk)) == {NUMBERS[role] for role in ROUTES[intent]}
-    assert len(again) < len(first) / 2 and "glad you told me" not in again
+    assert spoken_numbers(_ssml(talk)) == _route_numbers(gb, route)
+    assert len(again) < len(first) and "glad you told me" not in again
     assert "repeat" in again.lower() and not talk.ended
     # No exercise is offered again in this session.
-    for follow in ("TodaysExerciseIntent", "AMAZON.YesIntent", "AMAZON.NextIntent", "AMAZON.ResumeIntent"):
+    for follow in ("TodaysExerciseIntent", "AMAZON.NextIntent", "AMAZON.ResumeIntent"):
         text = talk.say(follow).lower()
-        assert "leave the exercises for today" in text, (follow, text)
+        assert "exercises are set aside for now" in text, (follow, text)
         assert "begin" not in text and not talk.ended
-    talk.say("AMAZON.StopIntent")
-    assert talk.ended
+    goodbye = talk.say("AMAZON.StopIntent")
+    assert talk.ended and "each other" not in goodbye and "Take" in goodbye
 
 
 @pytest.mark.parametrize("situation", SITUATIONS)
@@ -150,8 +164,7 @@ def test_the_card_goes_to_the_app_only_when_asked_and_after_the_warning(lambda_m
     assert "Anyone else who uses this Alexa account can see it" in warning
     assert not talk.card and not talk.ended
     talk.say("AMAZON.YesIntent")
-    from trust_renewal.content import load_content
-
+    assert talk.card["title"] == "Phone numbers"
     assert talk.card["content"] == load_content(LOCALE).crisis_lines["GB"].card
     assert "116 123" in talk.card["content"]
 
@@ -166,8 +179,11 @@ def test_saying_no_to_the_card_sends_nothing(lambda_module, content):
 
 def test_the_note_about_voice_recordings_is_said_once_a_session(lambda_module, content):
     talk = _in("launch", lambda_module, content)
-    assert "delete what I just said" in talk.say("SafetyIntent")
-    assert "delete what I just said" not in talk.say("SelfHarmIntent")
+    first = talk.say("SafetyIntent")
+    assert "voice history" in first and "anyone else with the Alexa app" in first
+    assert "helpline advocate can help you decide whether deleting it is safe" in first
+    assert "delete what I just said" not in first
+    assert "voice history" not in talk.say("SelfHarmIntent")
     assert spoken_numbers(_ssml(talk)) >= {NUMBERS["crisis"]}
 
 
@@ -187,7 +203,7 @@ def test_the_numbers_are_shown_large_on_a_screen(lambda_module, content):
     directive = talk.last["response"]["directives"][0]
     screen = directive["datasources"]["payload"]["screen"]
     assert screen["number"] == "Samaritans: 116 123<br>Emergency: 999"
-    assert screen["title"] == "Your safety comes first"
+    assert screen["title"] == "Phone numbers"  # neutral: nothing on a shared screen says why
     talk.say("AMAZON.RepeatIntent")
     screen = talk.last["response"]["directives"][0]["datasources"]["payload"]["screen"]
     assert "116 123" in screen["number"]

@@ -10,15 +10,26 @@ import base64
 import contextlib
 import json
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from support.web_pki import (
+    BASE,
+    CERT_URL,
+    NOW,
+    OFFLINE_API,
+    SKILL_ID,
+    BlockingStore,
+    Ca,
+    Pki,
+    launch_body,
+    new_key,
+    sign,
+    signed,
+)
 from trust_renewal.config import Config
 from trust_renewal.envelopes import EnvelopeBuilder, timestamp
 from trust_renewal.runtime import SkillRuntime
@@ -32,134 +43,24 @@ from trust_renewal.web.verification import (
     default_trust_roots,
 )
 
-NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
-# Nothing listens here: the skill's time-zone lookup fails at once and falls
-# back to UTC, so no test reaches the internet.
-OFFLINE_API = "https://127.0.0.1:9"
-SKILL_ID = "amzn1.ask.skill.test-trust-renewal"
-BASE = "https://s3.amazonaws.com/echo.api/"
-CERT_URL = BASE + "echo-api-cert.pem"
-
-
 # -- a small PKI: root → intermediate → leaf ------------------------------------
 
 
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _ca(name: str, key, issuer_name=None, issuer_key=None, path_length=None) -> x509.Certificate:
-    issuer_key = issuer_key or key
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(name))
-        .issuer_name(issuer_name or _name(name))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=3650))
-        .not_valid_after(NOW + timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                encipher_only=False, decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    )
-    if issuer_name is not None:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
-        )
-    return builder.sign(issuer_key, hashes.SHA256())
 
 
-@dataclass
-class Ca:
-    """A root and an intermediate; ``leaf()`` issues signing certificates under them."""
-
-    label: str
-    root_key: rsa.RSAPrivateKey = field(default_factory=_key)
-    inter_key: rsa.RSAPrivateKey = field(default_factory=_key)
-
-    def __post_init__(self) -> None:
-        self.root = _ca(f"{self.label} Root", self.root_key)
-        self.inter = _ca(
-            f"{self.label} Intermediate", self.inter_key,
-            issuer_name=self.root.subject, issuer_key=self.root_key, path_length=0,
-        )
-
-    def leaf(
-        self,
-        key: rsa.RSAPrivateKey,
-        *,
-        not_before: datetime = NOW - timedelta(days=30),
-        not_after: datetime = NOW + timedelta(days=300),
-        san: tuple[str, ...] | None = ("echo-api.amazon.com",),
-        eku: tuple = (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH),
-    ) -> x509.Certificate:
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(_name("echo-api.amazon.com"))
-            .issuer_name(self.inter.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before)
-            .not_valid_after(not_after)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True, content_commitment=False, key_encipherment=True,
-                    data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                    crl_sign=False, encipher_only=False, decipher_only=False,
-                ),
-                critical=True,
-            )
-            .add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.inter_key.public_key()),
-                critical=False,
-            )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        )
-        if san is not None:
-            builder = builder.add_extension(
-                x509.SubjectAlternativeName([x509.DNSName(n) for n in san]), critical=False
-            )
-        return builder.sign(self.inter_key, hashes.SHA256())
-
-    def chain_pem(self, leaf: x509.Certificate) -> bytes:
-        return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (leaf, self.inter))
 
 
-def sign(body: bytes, key: rsa.RSAPrivateKey) -> str:
-    return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
 
 
-@dataclass
-class Pki:
-    ca: Ca
-    stranger: Ca  # a CA nobody trusts
-    leaf_key: rsa.RSAPrivateKey
-    chains: dict[str, bytes]
-    fetched: list[str]
-
-    def fetch(self, url: str) -> bytes:
-        self.fetched.append(url)
-        if url not in self.chains:
-            raise OSError("404")
-        return self.chains[url]
 
 
 @pytest.fixture(scope="module")
 def pki() -> Pki:
-    ca, stranger, leaf_key = Ca("Test"), Ca("Stranger"), _key()
+    ca, stranger, leaf_key = Ca("Test"), Ca("Stranger"), new_key()
     good = ca.chain_pem(ca.leaf(leaf_key))
     chains = {
         CERT_URL: good,
@@ -198,10 +99,6 @@ def app_parts(pki: Pki):
     return app.test_client(), store
 
 
-def launch_body(at: datetime = NOW) -> bytes:
-    builder = EnvelopeBuilder(skill_id=SKILL_ID, api_endpoint=OFFLINE_API)
-    builder.now = at
-    return json.dumps(builder.launch()).encode()
 
 
 def event_body(at: datetime) -> bytes:
@@ -217,8 +114,6 @@ def post(client, body: bytes, headers: dict[str, str]):
     return client.post("/", data=body, headers={"Content-Type": "application/json", **headers})
 
 
-def signed(pki: Pki, body: bytes, url: str = CERT_URL) -> dict[str, str]:
-    return {"SignatureCertChainUrl": url, "Signature-256": sign(body, pki.leaf_key)}
 
 
 def refusal_reasons(caplog) -> list[str]:
@@ -470,14 +365,14 @@ def test_an_expired_cached_chain_is_fetched_again(pki):
     assert fetched == [CERT_URL, CERT_URL]
 
 
-def test_a_chain_that_fails_is_remembered_for_a_while_then_tried_again(pki):
+def test_a_url_that_definitely_has_no_chain_is_remembered_for_a_while_then_tried_again(pki):
     attempts: list[str] = []
     clock = [1000.0]
 
     def fetch(url: str) -> bytes:
         attempts.append(url)
         if len(attempts) == 1:
-            raise OSError("timed out")
+            raise verification.FetchFailed("HTTP 404", definite=True)
         return pki.chains[CERT_URL]
 
     verifier = RequestVerifier(
@@ -491,6 +386,40 @@ def test_a_chain_that_fails_is_remembered_for_a_while_then_tried_again(pki):
     clock[0] += verification.FAILED_URL_SECONDS + 1
     verifier.verify_body(signed(pki, body), body)
     assert verifier.cached_urls == [CERT_URL] and len(attempts) == 2
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [TimeoutError("stalled"), ConnectionResetError("reset"), verification.FetchFailed("HTTP 503", False)],
+    ids=["stall", "reset", "http-503"],
+)
+def test_a_passing_fetch_failure_is_tried_again_by_the_next_request(pki, failure):
+    """Finding 6: one slow fetch must not refuse every genuine request for minutes."""
+    attempts: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        attempts.append(url)
+        if len(attempts) == 1:
+            raise failure
+        return pki.chains[CERT_URL]
+
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW)
+    body = launch_body()
+    with pytest.raises(VerificationException, match="could not be fetched"):
+        verifier.verify_body(signed(pki, body), body)
+    for _ in range(15):  # the very next genuine request fetches again, and all are served
+        verifier.verify_body(signed(pki, body), body)
+    assert len(attempts) == 2
+
+
+def test_a_bad_chain_is_a_definite_failure(pki):
+    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=pki.fetch, clock=lambda: NOW)
+    body = b"{}"
+    before = len(pki.fetched)
+    for _ in range(3):
+        with pytest.raises(VerificationException, match="trusted root"):
+            verifier.verify_body(signed(pki, body, BASE + "stranger.pem"), body)
+    assert len(pki.fetched) - before == 1
 
 
 # -- the verifiers through the SDK's own interface -------------------------------
@@ -658,7 +587,9 @@ def test_fetches_beyond_the_bound_are_refused_at_once_and_the_url_is_not_blamed(
         release.wait(5)
         raise OSError("gone")
 
-    verifier = RequestVerifier(trust_roots=[pki.ca.root], fetch=slow_fetch, clock=lambda: NOW, max_fetches=2)
+    verifier = RequestVerifier(
+        trust_roots=[pki.ca.root], fetch=slow_fetch, clock=lambda: NOW, max_fetches=2, slot_wait=0.1
+    )
     body = b"{}"
     busy = [
         threading.Thread(target=lambda u=u: _swallow(verifier, signed(pki, body, BASE + u), body))
@@ -685,22 +616,6 @@ def _swallow(verifier, headers, body) -> None:
         verifier.verify_body(headers, body)
 
 
-class _BlockingStore(MemoryStore):
-    """A store whose reads wait until released: storage that hangs."""
-
-    def __init__(self) -> None:
-        import threading
-
-        super().__init__()
-        self.blocked = threading.Event()
-        self.release = threading.Event()
-        self.block = False
-
-    def _read(self, request_envelope, key):
-        if self.block:
-            self.blocked.set()
-            self.release.wait(10)
-        return super()._read(request_envelope, key)
 
 
 def test_a_stalled_certificate_host_cannot_hold_up_a_genuine_request(pki, trickle):
@@ -722,7 +637,7 @@ def test_a_stalled_certificate_host_cannot_hold_up_a_genuine_request(pki, trickl
         # Anything else is routed to the trickling host, through the real fetch.
         return fetch_certificate_chain(trickle.url(url.rsplit("/", 1)[-1]), deadline=8.0)
 
-    store = _BlockingStore()
+    store = BlockingStore()
     runtime = SkillRuntime(Config(store="memory", skill_id=SKILL_ID), store=store)
     verifiers = Verifiers(
         RequestVerifier(trust_roots=[pki.ca.root], fetch=fetch, clock=lambda: NOW, fetch_deadline=8.0),

@@ -2,7 +2,7 @@
 
 ``run_corpus`` sends every phrasing of tests/corpus/safety.json, as a one-shot
 ("Alexa, tell trust renewal ..."), in each of the five locales, and reads what
-the skill said. ``figures_markdown`` is the table in docs/safety-routes.md. To print it:
+the skill said. ``figures_markdown`` is the table in docs/safety.md. To print it:
 
     .venv/bin/python tests/support/safety_corpus.py
 """
@@ -18,13 +18,20 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent.parent
 CORPUS = TESTS / "corpus" / "safety.json"
 GROUPS = ("self_harm", "abuse", "distress", "ordinary")
-SAFETY_INTENTS = frozenset({"SelfHarmIntent", "AbuseIntent", "SafetyIntent", "DistressIntent"})
-# The intents each group must reach ("I'm scared to go home" is danger: every line, the abuse one too).
+SAFETY_INTENTS = frozenset(
+    {"SelfHarmIntent", "HarmDoneIntent", "WorryAboutSomeoneIntent", "HopelessIntent", "AbuseIntent",
+     "SafetyIntent", "DistressIntent"}
+)
+# The intents each group may reach ("I'm scared to go home" is danger: every line, the abuse one
+# too; "I took too many pills" is a step taken: the emergency number first, then the crisis line;
+# "I want the pain to stop" is hopelessness: asked plainly about thoughts of ending their life).
 ROUTE_INTENTS = {
-    "self_harm": ("SelfHarmIntent",),
+    "self_harm": ("SelfHarmIntent", "HarmDoneIntent", "WorryAboutSomeoneIntent", "HopelessIntent"),
     "abuse": ("AbuseIntent", "SafetyIntent"),
-    "distress": ("DistressIntent",),
+    "distress": ("DistressIntent", "HopelessIntent"),
 }
+# Hopelessness is answered with one direct question, not a number (issue 22).
+ASKED = "are you having thoughts of ending your life?"
 COUNTRY = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 # The numbers the issue asks for, checked against official pages (see safety.json).
 EXPECTED = {
@@ -70,6 +77,10 @@ class LocaleFigures:
         good = []
         for o in self.outcomes[group]:
             if o.intent not in ROUTE_INTENTS[group] or o.ended or o.card:
+                continue
+            if o.intent == "HopelessIntent":
+                if ASKED in o.ssml:
+                    good.append(o)
                 continue
             if group == "distress":
                 if distress_text in o.ssml:
@@ -136,7 +147,7 @@ def distress_marker(locale: str) -> str:
 
 
 def figures_markdown(figures: dict[str, LocaleFigures]) -> str:
-    """The table in docs/safety-routes.md: per locale, how many phrasings reached their route, and how."""
+    """The table in docs/safety.md: per locale, how many phrasings reached their route, and how."""
     lines = [
         "| locale | self-harm → crisis line | abuse → abuse line + emergency | distress → distress answer "
         "| ordinary → a safety route | heard inside a longer sentence |",

@@ -108,7 +108,8 @@ FAMILY = {
 # numbers and how to hear them again, the breath offered after distress, the
 # neutral fallback cues and the offer of help after two misses.
 SAFETY_ENDINGS = ("safety.", "help.safety", "distress.", "fallback.reprompt.", "fallback.offer_help",
-                  "fallback.safety", "fallback.breath")  # fmt: skip
+                  "fallback.safety", "fallback.breath", "hopeless.ask", "self_harm.ask",
+                  "paused.")  # fmt: skip
 
 
 def _fits(last_key: str, situation: Situation) -> bool:

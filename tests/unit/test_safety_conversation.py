@@ -44,8 +44,8 @@ def test_an_unknown_route_from_the_session_is_ignored(value) -> None:
 def test_a_self_harm_answer_names_the_crisis_line_then_someone_nearby_then_emergency() -> None:
     _, reply = step(State(welcomed=True), intent("self_harm"), _content())
     order = keys(reply)
-    assert order.index("safety_call:GB:crisis") < order.index("phrase:self_harm.someone")
-    assert order.index("phrase:self_harm.someone") < order.index("safety_call:GB:emergency")
+    assert order.index("safety_call:GB:crisis") < order.index("phrase:self_harm.tonight")
+    assert order.index("phrase:self_harm.tonight") < order.index("safety_call:GB:emergency")
     assert not reply.end_session and reply.card is None
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from trust_renewal.interaction_models import LOCALES
 
 if TYPE_CHECKING:
+    from trust_renewal.cli.device_settings import DeviceSettings
     from trust_renewal.cli.matcher import Match, Matcher
     from trust_renewal.config import Config
     from trust_renewal.envelopes import EnvelopeBuilder
@@ -48,6 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--show-cards", action="store_true", help="also print the card the Alexa app would show"
     )
+    parser.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        default=None,
+        help="the device's time zone setting, an IANA name like America/Toronto: it decides "
+        "the day and, where it names one country, whose help lines are given",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,11 +75,31 @@ def run(args: argparse.Namespace) -> int:
     from trust_renewal.logging_setup import configure_logging
 
     configure_logging(level)
+    settings = None
+    if args.time_zone:
+        from trust_renewal.cli.device_settings import DeviceSettings
+
+        try:
+            settings = DeviceSettings(args.time_zone)
+        except ValueError as exc:
+            print(f"chat: {exc}", file=sys.stderr)
+            return 2
+        config = dataclasses.replace(config, alexa_api_url=settings.url)
     try:
-        chat = Chat.start(config, args.user, args.locale, show_cards=args.show_cards)
+        chat = Chat.start(config, args.user, args.locale, show_cards=args.show_cards, settings=settings)
     except Exception as exc:  # no traceback for the person at the keyboard
         print(f"chat: the skill could not start: {_one_line(exc)}", file=sys.stderr)
+        if settings is not None:
+            settings.close()
         return 1
+    try:
+        return _talk(chat)
+    finally:
+        if settings is not None:
+            settings.close()
+
+
+def _talk(chat: Chat) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         _enable_line_editing()
@@ -165,7 +193,14 @@ class Chat:
         self._one_shot = re.compile(rf"{ONE_SHOT_VERBS} {inv}(?: ({CONNECTORS}))? (.+)")
 
     @classmethod
-    def start(cls, config: Config, user: str, locale: str, show_cards: bool = False) -> Chat:
+    def start(
+        cls,
+        config: Config,
+        user: str,
+        locale: str,
+        show_cards: bool = False,
+        settings: DeviceSettings | None = None,
+    ) -> Chat:
         """Build the skill and its store now, so a broken setup fails before the first line."""
         from trust_renewal.cli.matcher import Matcher
         from trust_renewal.envelopes import EnvelopeBuilder
@@ -181,6 +216,12 @@ class Chat:
             # speaker has not, so supportedInterfaces is empty. It plays APL for Audio all
             # the same, so reflections come with their bed.
             supported_interfaces={},
+            # With --time-zone, a device whose settings the skill may read (on loopback).
+            **(
+                {"device_id": settings.device_id(), "api_access_token": "local-chat-device"}
+                if settings is not None
+                else {}
+            ),
         )
         matcher = Matcher.for_locale(locale, skill_id=config.effective_skill_id)
         return cls(runtime, builder, matcher, show_cards=show_cards)

@@ -26,10 +26,12 @@ FALLBACK = "AMAZON.FallbackIntent"
 # my husband hit me again"), unless the statistical model, reading the whole
 # sentence, sees no hint of a safety intent in it ("he beat me at chess").
 # Listed in the order they win a tie.
-HEARD_WITHIN = ("SelfHarmIntent", "AbuseIntent", "SafetyIntent")
+HEARD_WITHIN = (
+    "HarmDoneIntent", "WorryAboutSomeoneIntent", "SelfHarmIntent", "AbuseIntent", "SafetyIntent"
+)
 # Distress must be the whole sentence, give or take small words ("honestly I
 # feel awful right now"), so "I feel terrible about what I did" stays ordinary.
-HEARD_WHOLE = ("DistressIntent",)
+HEARD_WHOLE = ("HopelessIntent", "DistressIntent")
 # Spoken forms Alexa may hand over either way; compared in one form.
 _CONTRACTIONS = (
     ("i am", "i'm"), ("do not", "don't"), ("does not", "doesn't"), ("did not", "didn't"),

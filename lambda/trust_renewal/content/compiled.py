@@ -27,7 +27,7 @@ from trust_renewal.content.model import Content
 PACKAGE = Path(__file__).resolve().parent
 DATA = PACKAGE / "data"
 COMPILED = PACKAGE / "compiled.pickle"
-FORMAT = 1  # bump when the pickled layout changes
+FORMAT = 2  # bump when the pickled layout changes
 
 Key = tuple[str, str | None]  # (language folder, locale overlay folder or None)
 

@@ -25,6 +25,8 @@ from trust_renewal.content.model import (
     REFLECTION_FOR,
     ROLES,
     SAFETY_ROLES,
+    SAFETY_ROUTES,
+    SERVES_WHO,
     CheckIn,
     Content,
     CrisisLine,
@@ -53,8 +55,12 @@ PROMPT_FIELDS = frozenset({"say", "card", "quick", "turns", "speak_minutes", "va
 VARIANT_FIELDS = frozenset({"for", "say", "card"})
 DEFAULT_SPEAK_MINUTES = 2
 CHECKIN_FIELDS = frozenset({"id", "say", "card"})
-CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources", "numbers"})
-NUMBER_FIELDS = frozenset({"number", "label", "call", "source", "checked"})
+CRISIS_FIELDS = frozenset({"name", "say", "card", "source", "sources", "numbers", "routes"})
+NUMBER_FIELDS = frozenset(
+    {"number", "label", "call", "role", "serves", "hours", "always", "source", "checked",
+     "confirmed", "evidence", "now"}
+)
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 _DIGITS_TOKEN = re.compile(r"\[digits ([0-9 -]+)\]")
 _STEP_FILE = re.compile(r"^(\d\d)-([a-z0-9-]+)\.json$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -357,16 +363,19 @@ def _respell(node: Any, spelling: dict[str, str], key: str | None = None) -> Any
 
 
 def _safety_numbers(raw: Any, where: str, check: _Checker) -> dict[str, SafetyNumber]:
-    """A country's emergency, crisis and abuse numbers; each must say its own number."""
+    """A country's numbers by id; each says its own number and carries who it serves,
+    its hours, its official page and the date it was checked."""
     if not isinstance(raw, dict):
         check.problems.append(f"{where}: 'numbers' must give the {', '.join(SAFETY_ROLES)} numbers")
         return {}
-    numbers: dict[str, SafetyNumber] = {}
     for role in SAFETY_ROLES:
-        here = f"{where} {role}"
-        entry = raw.get(role)
+        if not isinstance(raw.get(role), dict):
+            check.problems.append(f"{where} {role}: missing")
+    numbers: dict[str, SafetyNumber] = {}
+    for key, entry in raw.items():
+        here = f"{where} {key}"
         if not isinstance(entry, dict):
-            check.problems.append(f"{here}: missing")
+            check.problems.append(f"{here}: must be an object")
             continue
         check.known_fields(entry, NUMBER_FIELDS, here)
         number = check.need(entry, "number", str, here) or ""
@@ -376,15 +385,72 @@ def _safety_numbers(raw: Any, where: str, check: _Checker) -> dict[str, SafetyNu
             check.problems.append(f"{here}: source {source!r} is not an https address")
         if number not in _DIGITS_TOKEN.findall(call or ""):
             check.problems.append(f"{here}: 'call' never says its number {number!r} as [digits ...]")
-        numbers[role] = SafetyNumber(
-            role=role,
+        role = entry.get("role", key if key in SAFETY_ROLES else None)
+        if role not in SAFETY_ROLES or (key in SAFETY_ROLES and role != key):
+            check.problems.append(f"{here}: role {role!r} is not one of {', '.join(SAFETY_ROLES)}")
+        serves = entry.get("serves")
+        if not isinstance(serves, dict) or serves.get("who") not in SERVES_WHO:
+            check.problems.append(f"{here}: 'serves' must say who it serves ({', '.join(SERVES_WHO)})")
+            serves = {}
+        regions = serves.get("regions") or []
+        excepted = serves.get("except_regions") or []
+        if not all(isinstance(r, str) for r in [*regions, *excepted]):
+            check.problems.append(f"{here}: regions must be codes")
+        hours = check.need(entry, "hours", str, here) or ""
+        always = entry.get("always")
+        if not isinstance(always, bool):
+            check.problems.append(f"{here}: 'always' must be true or false")
+        checked = check.need(entry, "checked", str, here) or ""
+        if not _DATE.match(checked):
+            check.problems.append(f"{here}: 'checked' must be the date checked, YYYY-MM-DD")
+        confirmed = entry.get("confirmed")
+        if confirmed not in ("first-hand", "second-hand"):
+            check.problems.append(f"{here}: 'confirmed' must be first-hand or second-hand")
+        now = entry.get("now") or ""
+        if now and number not in _DIGITS_TOKEN.findall(check.markup(now, here) or ""):
+            check.problems.append(f"{here}: 'now' never says its number {number!r} as [digits ...]")
+        numbers[key] = SafetyNumber(
+            role=str(role),
             number=number,
             label=check.plain(check.need(entry, "label", str, here), here),
             call=call,
             source=source,
-            checked=check.need(entry, "checked", str, here) or "",
+            checked=checked,
+            who=str(serves.get("who", "")),
+            regions=tuple(str(r) for r in regions),
+            except_regions=tuple(str(r) for r in excepted),
+            hours=hours,
+            always=bool(always),
+            confirmed=str(confirmed or ""),
+            evidence=check.need(entry, "evidence", str, here) or "",
+            now=now,
         )
     return numbers
+
+
+def _safety_routes(
+    raw: Any, numbers: dict[str, SafetyNumber], where: str, check: _Checker
+) -> dict[str, tuple[str, ...]]:
+    """Per reply, the numbers it gives: every route listed, each id known, none twice."""
+    if not isinstance(raw, dict):
+        check.problems.append(f"{where}: 'routes' must list the numbers of {', '.join(SAFETY_ROUTES)}")
+        return {}
+    routes: dict[str, tuple[str, ...]] = {}
+    for route in SAFETY_ROUTES:
+        ids = raw.get(route)
+        if not isinstance(ids, list) or not ids:
+            check.problems.append(f"{where} route {route}: missing")
+            continue
+        unknown = [i for i in ids if i not in numbers]
+        if unknown:
+            check.problems.append(f"{where} route {route}: unknown numbers {unknown}")
+        if len(set(ids)) != len(ids):
+            check.problems.append(f"{where} route {route}: a number is listed twice")
+        routes[route] = tuple(str(i) for i in ids)
+    for route in raw:
+        if route not in SAFETY_ROUTES:
+            check.problems.append(f"{where}: unknown route {route!r}")
+    return routes
 
 
 def _build(folder: Traversable, overlay: Traversable | None) -> Content:
@@ -424,6 +490,7 @@ def _build(folder: Traversable, overlay: Traversable | None) -> Content:
             if not (isinstance(url, str) and url.startswith("https://")):
                 check.problems.append(f"{where}: source {url!r} is not an https address")
         numbers = _safety_numbers(c.get("numbers") if isinstance(c, dict) else None, where, check)
+        routes = _safety_routes(c.get("routes") if isinstance(c, dict) else None, numbers, where, check)
         lines[country] = CrisisLine(
             country=country,
             name=check.need(c, "name", str, where) or "",
@@ -432,6 +499,7 @@ def _build(folder: Traversable, overlay: Traversable | None) -> Content:
             source=source,
             sources=tuple((str(k), str(v)) for k, v in sources.items()),
             numbers=numbers,
+            routes=routes,
         )
     path = tuple(ex for step in steps for ex in step.path)
     by_id: dict[str, Exercise] = {}

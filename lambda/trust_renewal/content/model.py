@@ -110,12 +110,31 @@ class SafetyNumber:
     role: str  # "emergency", "crisis" (suicide and crisis line) or "abuse" (domestic abuse)
     number: str  # as written locally, digit groups apart
     label: str  # a short spoken name, for repeating the number alone
-    call: str  # speech markup: whom to call, and the number as [digits ...]
+    call: str  # speech markup: who it is for, when, and the number as [digits ...]
     source: str  # the official page
-    checked: str  # how and when it was checked
+    checked: str  # the date it was last checked, YYYY-MM-DD
+    who: str = "anyone"  # "anyone", "women" or "men"
+    regions: tuple[str, ...] = ()  # the only regions it serves; () for the whole country
+    except_regions: tuple[str, ...] = ()  # regions where it is not run
+    hours: str = ""  # when it answers, in words
+    always: bool = False  # open day and night, every day
+    confirmed: str = ""  # "first-hand" (its own or a government page) or "second-hand"
+    evidence: str = ""  # what was found where
+    now: str = ""  # emergency only: the first sentence for danger now
+
+    def serves(self, who: str, region: str | None) -> bool:
+        """Whether a person (``who``: "woman", "man" or "anyone") in ``region`` may call it."""
+        if self.who != "anyone" and {"women": "woman", "men": "man"}.get(self.who) != who:
+            return False
+        if self.regions and region not in self.regions:
+            return False
+        return region not in self.except_regions
 
 
 SAFETY_ROLES = ("emergency", "crisis", "abuse")
+# The replies that give numbers (conversation/safety.py); every country lists each one.
+SAFETY_ROUTES = ("self_harm", "harm_done", "someone_else", "abuse", "danger")
+SERVES_WHO = ("anyone", "women", "men")
 
 
 @dataclass(frozen=True)
@@ -127,8 +146,10 @@ class CrisisLine:
     source: str  # the official page for the crisis line
     # (number's name, official page) for every number the line gives.
     sources: tuple[tuple[str, str], ...] = ()
-    # The emergency, crisis and abuse numbers, each on its own (by role).
+    # Every number by its id ("emergency", "crisis", "abuse", "abuse_men", ...).
     numbers: dict[str, SafetyNumber] = field(default_factory=dict)
+    # Per reply (route), the ids of the numbers it gives, in the order they are said.
+    routes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,9 @@ def _launch(state: State, event: Event, content: Content) -> tuple[State, Reply]
     else:
         gap = days_since(state, event.today)
         lead.append(say("welcome.after_gap" if gap is not None and gap >= LONG_GAP_DAYS else "welcome.back"))
+    paused = safety.launch(state, tuple(lead))
+    if paused is not None:  # after an abuse or danger disclosure: no exercise offered
+        return paused
     if state.program_done and current_exercise(state, content) is None:
         state, reply = run.complete_program(state, content)
         return state, replace(reply, speech=(*lead, *reply.speech))

@@ -20,6 +20,10 @@ INTENTS = frozenset(
         "abuse",
         "self_harm",
         "distress",
+        # Safety (issue 22): a step already taken, worry about someone else, hopelessness.
+        "harm_done",
+        "someone_else",
+        "hopeless",
         "find_support",
         "send_card",
         "delete_data",

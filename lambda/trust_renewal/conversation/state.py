@@ -15,8 +15,10 @@ from trust_renewal.conversation.reply import Line
 from trust_renewal.conversation.situation import Situation, from_legacy
 
 SCHEMA_VERSION = 1
-SAFETY_ROUTES = (None, "self_harm", "abuse", "danger")
-SAFETY_OFFERS = (None, "card", "breath")
+SAFETY_ROUTES = (None, "self_harm", "harm_done", "someone_else", "abuse", "danger")
+# Open safety questions: the card, one breath, "are you safe right now?", "are you having
+# thoughts of ending your life?", and "do you both feel safe?" before the exercises resume.
+SAFETY_OFFERS = (None, "card", "breath", "safe_now", "ask_life", "resume")
 log = logging.getLogger(__name__)
 
 
@@ -61,6 +63,10 @@ class State:
     # when not told; and whether the one gentle question was asked.
     hurt: str | None = None
     roles_asked: bool = False
+    # Safety (issue 22): after an abuse or danger disclosure the couple exercises stay
+    # paused, across sessions, until an informed choice resumes them. A neutral flag:
+    # nothing of what was said is kept.
+    exercises_paused: bool = False
     # -- this session only -------------------------------------------------------
     situation: Situation = Situation.HOME
     offer_target: str | None = None  # the exercise an offer is about
@@ -106,7 +112,11 @@ class State:
         or ill-typed fields take defaults, so a record written by an older
         version (or half written) still loads. ``strict`` (for session
         attributes, which arrive from outside) applies the same field rules but
-        raises InvalidState on the first field that breaks them.
+        raises InvalidState on the first field that breaks them. Then the whole
+        record is checked (RECORD_RULES): what breaks a rule is repaired, or,
+        in strict mode, refused when the skill could never have written it.
+        Nothing here writes: a repaired record is stored again only when the
+        couple change the repaired field themselves.
         """
         if not isinstance(raw, dict):
             if strict:
@@ -131,7 +141,7 @@ class State:
                 "state upgraded",
                 extra={"event": f"schema {str(raw.get('schema'))[:20]} -> {SCHEMA_VERSION}"},
             )
-        return replace(_DEFAULT, **values)
+        return checked(replace(_DEFAULT, **values), strict)
 
 
 class InvalidState(ValueError):
@@ -147,6 +157,10 @@ MAX_NUMBER = 10**9
 MAX_LINES = 24
 TURN_STAGES = 4
 HURT_VALUES = ("0", "1", "both")
+# A couple is at most two people, and a first name as the skill keeps it is at
+# most 40 characters (transitions._clean_name trims to that).
+MAX_NAMES = 2
+MAX_NAME = 40
 
 
 def _text(value: Any) -> str:
@@ -186,6 +200,13 @@ def field_value(name: str, default: Any, value: Any) -> Any:
                 raise ValueError("a partner index is 0 or 1")
             people.append((_text(person), index))
         return tuple(people)
+    if name == "names":
+        names = tuple(_text(x) for x in _items(value))
+        if len(names) > MAX_NAMES or not all(0 < len(n) <= MAX_NAME for n in names):
+            raise ValueError("at most two names of a plausible length")
+        return names
+    if name == "pending_name" and value is not None and not 0 < len(_text(value)) <= MAX_NAME:
+        raise ValueError("a name of a plausible length")
     if name == "situation":
         return Situation(value)
     if name == "hurt" and value not in (None, *HURT_VALUES):
@@ -223,6 +244,60 @@ def field_value(name: str, default: Any, value: Any) -> Any:
     return value
 
 
+# -- the whole record --------------------------------------------------------------
+#
+# Each field may be fine on its own while the record as a whole says something
+# the skill never says. Each rule names what it checks, a repair, and whether
+# session attributes breaking it are refused outright (the skill never writes
+# such a record, so someone else did) or only repaired (the skill itself can
+# reach it, e.g. "it's just me" after "let Jordan go first"). A field added to
+# State later adds its own rule here.
+@dataclass(frozen=True)
+class RecordRule:
+    name: str
+    holds: Callable[[State], bool]
+    repair: Callable[[State], State]
+    refuse_in_session: bool = False
+
+
+RECORD_RULES: list[RecordRule] = [
+    RecordRule(
+        "roles only with names",
+        lambda s: s.hurt is None or bool(s.names),
+        lambda s: replace(s, hurt=None),
+        refuse_in_session=True,
+    ),
+    RecordRule(
+        "one person alone has at most one name",
+        lambda s: not s.solo or len(s.names) <= 1,
+        lambda s: replace(s, names=s.names[:1]),
+        refuse_in_session=True,
+    ),
+    RecordRule(
+        "one person alone always speaks first",
+        lambda s: not s.solo or s.first_speaker == 0,
+        lambda s: replace(s, first_speaker=0),
+    ),
+    RecordRule(
+        "a recognised voice names one of the partners",
+        lambda s: all(index < max(len(s.names), 1) for _, index in s.people),
+        lambda s: replace(s, people=tuple(p for p in s.people if p[1] < max(len(s.names), 1))),
+    ),
+]
+
+
+def checked(state: State, strict: bool = False) -> State:
+    """``state`` with every RECORD_RULES rule holding; InvalidState (strict) for a refused one."""
+    for rule in RECORD_RULES:
+        if rule.holds(state):
+            continue
+        if strict and rule.refuse_in_session:
+            raise InvalidState(f"the record breaks a rule: {rule.name}")
+        log.info("record repaired", extra={"reason": rule.name})
+        state = rule.repair(state)
+    return state
+
+
 # Safety state lives only in the session: a new session starts without it.
 SAFETY_SESSION = ("safety_route", "safety_offer", "misses", "privacy_told")
 PERSISTED = frozenset(
@@ -252,14 +327,34 @@ def later_wins(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: 
     return ours if our_stamp >= stored_stamp else stored
 
 
+# Fields of the place group that are a couple's choice rather than a position:
+# a choice they heard confirmed is kept even when the position is not.
+PLACE_CHOICES = ("first_speaker",)
+
+
 def unless_moved_since_read(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
     """Ours, unless another device moved it after this session read it.
 
     A session that did not see the latest place (a device left open in
     another room) carries on where it is, but never moves the kept place
     back: the kept place is the one last moved by a session that knew it.
+    A choice in the group ("let Jordan go first") is kept whenever this
+    session made it, whichever position wins; another device's choice stays.
     """
-    return ours if stored == base else stored
+
+    def position(value: Any) -> dict[str, Any]:
+        return {k: v for k, v in dict(value or {}).items() if k not in PLACE_CHOICES}
+
+    if not isinstance(stored, dict) or not isinstance(ours, dict):
+        return ours if stored == base else stored
+    merged = dict(ours if position(stored) == position(base) else stored)
+    before = base if isinstance(base, dict) else {}
+    for name in PLACE_CHOICES:
+        if name in ours and ours[name] != before.get(name, ours[name]):
+            merged[name] = ours[name]
+        elif name in stored:
+            merged[name] = stored[name]
+    return merged
 
 
 def set_changes(stored: Any, stored_stamp: int, ours: Any, our_stamp: int, base: Any) -> Any:
@@ -341,12 +436,17 @@ def merge_changes(stored: Any, changes: Any) -> tuple[dict[str, Any], dict[str, 
     """A session's changes (storage.base.Changes) merged onto a stored record (Record).
 
     Only the units the session changed are touched; each follows its policy.
+    A stored record that is this session's own earlier write (one whose
+    outcome it never learnt) is its base, not another device's move.
     """
     values, stamps = dict(stored.values), dict(stored.stamps)
     on_file, ours = unit_values(values), unit_values(dict(changes.values))
+    own = bool(getattr(changes, "own", None)) and changes.own(stored)
     for unit, base in changes.changed.items():
         if unit not in UNITS:
             continue
+        if own:
+            base = on_file[unit]
         our_stamp = int(changes.stamps.get(unit, 0))
         stored_stamp = int(stamps.get(unit, 0))
         policy = MERGE_POLICIES.get(unit, later_wins)

@@ -60,6 +60,21 @@ class SelfHarmHandler(IntentHandler):
     event_name = "self_harm"
 
 
+class HarmDoneHandler(IntentHandler):
+    intent_names = ("HarmDoneIntent",)
+    event_name = "harm_done"
+
+
+class WorryAboutSomeoneHandler(IntentHandler):
+    intent_names = ("WorryAboutSomeoneIntent",)
+    event_name = "someone_else"
+
+
+class HopelessHandler(IntentHandler):
+    intent_names = ("HopelessIntent",)
+    event_name = "hopeless"
+
+
 class DistressHandler(IntentHandler):
     intent_names = ("DistressIntent",)
     event_name = "distress"

@@ -4,12 +4,15 @@ Session attributes come back from outside on every turn, so they are checked
 against the state's schema before use; anything invalid is dropped and the
 record read again, without a word to the couple. A session whose read failed
 saves nothing until a read succeeds (it would otherwise write a made-up empty
-couple over the real one).
+couple over the real one); if that read finds the data deleted meanwhile, the
+couple are told and nothing of the session is saved.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,18 +34,21 @@ from trust_renewal.conversation.state import (
     changed_units,
     field_value,
     merge_changes,
+    unit_values,
 )
 from trust_renewal.handlers.actions import DELETED_KEY
 from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, session_of
 from trust_renewal.render.reply import speech_ssml
 from trust_renewal.storage.base import (
     ANY_REVISION,
+    MAX_CLOCK_LEAD_US,
     Changes,
     CorruptRecord,
     Record,
     RecordDeleted,
     StorageUnavailable,
     change_stamp,
+    now_stamp,
     user_id_of,
     user_key,
 )
@@ -56,6 +62,8 @@ S_STATE, S_SYNC, S_TZ = "state", "sync", "tz"
 SESSION_KEYS = frozenset({S_STATE, S_SYNC, S_TZ})
 # Request attribute keys: the state as this turn began, and the session's storage bookkeeping.
 BEFORE_KEY, SYNC_KEY = "state_before", "sync"
+# Request attribute: a session whose read had failed found the data deleted since.
+DELETED_ELSEWHERE_KEY = "deleted_elsewhere"
 _SESSION_TYPES = (
     "LaunchRequest",
     "IntentRequest",
@@ -70,7 +78,10 @@ _SESSION_TYPES = (
 _GUESSED_WITHOUT_A_READ = ("place", "today")
 
 
-_SYNC_KEYS = frozenset({"read", "rev", "stamps", "mine", "changed", "held", "clock"})
+_SYNC_KEYS = frozenset({"read", "rev", "stamps", "mine", "changed", "held", "clock", "pending"})
+# Saves of this session whose outcome is unknown, remembered (newest last) until one save succeeds.
+MAX_PENDING = 8
+_TOKEN = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass
@@ -84,6 +95,7 @@ class Sync:
     changed: dict[str, Any] = field(default_factory=dict)  # unsaved unit -> its value before
     held: dict[str, Any] = field(default_factory=dict)  # kept field -> stored value this session differs from
     clock: int = 0  # the highest stamp seen
+    pending: tuple[str, ...] = ()  # writer tokens of saves that may have landed unseen
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +106,7 @@ class Sync:
             "changed": dict(self.changed),
             "held": dict(self.held),
             "clock": self.clock,
+            "pending": list(self.pending),
         }
 
     @classmethod
@@ -107,7 +120,7 @@ class Sync:
             clock=max([*stamps.values(), record.deleted_at or 0], default=0),
         )
 
-    def changes(self, state: State) -> Changes:
+    def changes(self, state: State, writer: str | None = None) -> Changes:
         """This session's unsaved changes, and the record they apply to as the session knows it."""
         values = state.to_persisted()
         known = None
@@ -123,14 +136,24 @@ class Sync:
             changed=dict(self.changed),
             revision=self.revision,
             known=known,
+            writer=writer,
+            landed=tuple(self.pending),
         )
 
     @classmethod
     def from_json(cls, raw: Any) -> Sync:
-        """The same rules as the state's schema; InvalidState on anything else."""
+        """The same rules as the state's schema; InvalidState on anything else.
+
+        Stamps and the clock are checked against this process's clock: a
+        session cannot carry one further ahead than a clock can be.
+        """
         if not isinstance(raw, dict) or set(raw) != _SYNC_KEYS:
             raise InvalidState("sync is not the expected map")
-        read, rev, clock = raw["read"], raw["rev"], raw["clock"]
+        read, rev, clock, pending = raw["read"], raw["rev"], raw["clock"], raw["pending"]
+        if not isinstance(pending, list) or len(pending) > MAX_PENDING:
+            raise InvalidState("sync pending writes are not valid")
+        if not all(isinstance(t, str) and _TOKEN.fullmatch(t) for t in pending):
+            raise InvalidState("sync pending writes are not valid")
         maps = [raw[k] for k in ("stamps", "mine", "changed", "held")]
         if not isinstance(read, bool) or not _whole(clock, 0):
             raise InvalidState("sync flags are not valid")
@@ -145,13 +168,16 @@ class Sync:
             raise InvalidState("sync holds fields it may not")
         if not all(_whole(v, 0) for v in (*stamps.values(), *mine.values())):
             raise InvalidState("sync stamps are not valid")
+        latest = now_stamp() + MAX_CLOCK_LEAD_US
+        if any(v > latest for v in (clock, *stamps.values(), *mine.values())):
+            raise InvalidState("sync stamps are ahead of any clock")
         defaults = State()
         try:
             base = {unit: _unit_value(unit, value) for unit, value in changed.items()}
             kept = {n: _persisted(field_value(n, getattr(defaults, n), v)) for n, v in held.items()}
         except (TypeError, ValueError) as exc:
             raise InvalidState("sync holds invalid earlier values") from exc
-        return cls(read, rev, dict(stamps), dict(mine), base, kept, clock)
+        return cls(read, rev, dict(stamps), dict(mine), base, kept, clock, tuple(pending))
 
 
 def _whole(value: Any, least: int) -> bool:
@@ -273,6 +299,12 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
             record = self.store.load(handler_input.request_envelope)
         except (StorageUnavailable, CorruptRecord):
             return state, sync
+        if record is not None and record.tombstone:
+            # Never an empty starting point: this session began without seeing the
+            # record, so whatever it did may predate the deletion. Nothing is saved.
+            log.info("data deleted while this session could not read it; nothing saved")
+            handler_input.attributes_manager.request_attributes[DELETED_ELSEWHERE_KEY] = True
+            return State(), Sync(read=False)
         fresh = Sync.from_record(record)
         stored = Record() if record is None or record.tombstone else record
         # What the couple did meanwhile is kept, except where they were: that
@@ -286,6 +318,12 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         fresh.mine = stamps
         fresh.clock = max(fresh.clock, sync.clock)
         merged = State.from_dict({**state.to_session(), **State().to_persisted(), **values})
+        guessed = sync.changed.get("place")
+        if isinstance(guessed, dict) and guessed.get("first_speaker") != state.first_speaker:
+            # "Let Jordan go first" was heard confirmed: a choice, kept on the real place.
+            fresh.changed["place"] = unit_values(merged.to_persisted())["place"]
+            fresh.mine["place"] = sync.mine.get("place", fresh.clock)
+            merged = replace(merged, first_speaker=state.first_speaker)
         place = FIELD_GROUPS["place"]
         if any(getattr(merged, n) != getattr(state, n) for n in place):
             # What was offered was offered from the guess: "yes" must not take them back there.
@@ -301,6 +339,10 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         attrs = handler_input.attributes_manager
+        if attrs.request_attributes.get(DELETED_ELSEWHERE_KEY):
+            _tell_deleted(handler_input, response)
+            session_of(handler_input).clear()
+            return
         if not attrs.request_attributes.get("state_out"):
             return
         state: State = attrs.request_attributes[STATE_KEY]
@@ -312,7 +354,7 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
             return
         now_changed = changed_units(before.to_persisted(), state.to_persisted())
         if now_changed:
-            stamp = change_stamp(sync.clock)
+            stamp = change_stamp(sync.clock)  # the server's clock; the session's only as a floor
             for unit, base in now_changed.items():
                 # The value before this session's first unsaved change: the stored one,
                 # unless this session holds a different place than the record.
@@ -320,9 +362,10 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
                 sync.mine[unit] = stamp
             sync.clock = stamp
         if sync.changed and sync.read:
+            writer = secrets.token_hex(8)
             try:
                 record = self.store.save(
-                    handler_input.request_envelope, sync.changes(state), merge=merge_changes
+                    handler_input.request_envelope, sync.changes(state, writer), merge=merge_changes
                 )
                 state, sync = _adopt(state, record)
             except RecordDeleted:
@@ -334,6 +377,9 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
                 log.error(
                     "could not save progress", extra={"error_type": type(exc.__cause__ or exc).__name__}
                 )
+                # It may have landed all the same (a timeout after sending): the next
+                # save recognises this token on the stored record as its own write.
+                sync.pending = (*sync.pending, writer)[-MAX_PENDING:]
                 _apologise(handler_input, response)
         session[S_STATE] = state.to_session()
         session[S_SYNC] = sync.to_json()

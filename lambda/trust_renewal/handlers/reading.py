@@ -14,9 +14,9 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.content import Content, load_content
 from trust_renewal.conversation import Event, State
+from trust_renewal.handlers.countries import country_of
 from trust_renewal.handlers.time_zones import device_key, device_time_zone
 
-COUNTRY_BY_LOCALE = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 STATE_KEY = "state"  # request attribute holding the State loaded for this turn
 NOTICES_KEY = "notices"  # request attribute: phrase keys to say before the reply
 
@@ -84,7 +84,8 @@ def build_event(handler_input: HandlerInput, kind: str, name: str | None = None,
         slots=slots,
         slot_ids=slot_ids,
         person_id=person,
-        country=COUNTRY_BY_LOCALE.get(getattr(request, "locale", None) or "en-US", "US"),
+        # The device's time zone when it names one country, else the locale (issue 22).
+        country=country_of(time_zone(handler_input), getattr(request, "locale", None)),
         new_session=bool(session is None or session.new),
         plays_sounds=plays_sounds(envelope, current_state(handler_input)),
         **extra,

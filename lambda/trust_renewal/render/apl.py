@@ -108,7 +108,7 @@ def _safety_numbers(reply: Reply, content: Content) -> str:
     shown = []
     for line in reply.speech:
         kind, _, rest = line.key.partition(":")
-        if kind in ("safety_call", "safety_number"):
+        if kind in ("safety_call", "safety_now", "safety_number"):
             country, _, role = rest.partition(":")
             number = content.crisis_lines[country].numbers[role]
             shown.append(f"{number.label}: {number.number}")

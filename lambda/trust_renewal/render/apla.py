@@ -183,8 +183,12 @@ def _line_parts(builder: _Builder, line: Line, content: Content, pace: Pace | No
             builder.speech(digits_ssml(token.number), token.number, None)
 
 
-# Crisis numbers are said plainly, never over a sound bed (conversation/safety.py).
-_SAFETY_KEYS = ("safety_call:", "safety_number:")
+# Crisis numbers, the question about ending one's life and the paused exercises are said
+# plainly, never over a sound bed (conversation/safety.py).
+_SAFETY_KEYS = (
+    "safety_call:", "safety_now:", "safety_number:", "phrase:hopeless.", "phrase:paused.",
+    "phrase:self_harm.", "phrase:safety.",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

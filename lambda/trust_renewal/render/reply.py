@@ -39,9 +39,11 @@ def _source(line: Line, content: Content) -> str:
     if kind in ("crisis", "crisis_card"):
         line_ = content.crisis_lines[rest]
         return line_.say if kind == "crisis" else line_.card
-    if kind in ("safety_call", "safety_number"):
-        country, _, role = rest.partition(":")
-        number = content.crisis_lines[country].numbers[role]
+    if kind in ("safety_call", "safety_now", "safety_number"):
+        country, _, key = rest.partition(":")
+        number = content.crisis_lines[country].numbers[key]
+        if kind == "safety_now":  # danger now: the emergency number as the first sentence
+            return number.now or number.call
         # A number said alone: its short name, then the digits, slowly.
         return number.call if kind == "safety_call" else f"{number.label}: [digits {number.number}]."
     exercise_id, _, index = rest.partition(":")

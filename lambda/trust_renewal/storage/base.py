@@ -1,10 +1,22 @@
 """What every store shares: the record, the key, the one save-and-conflict loop, tombstones.
 
-A backend supplies two things: ``_read`` (the stored Record or None) and
-``_write`` (a conditional write that returns False when another writer got
-there first). Deleting is writing a tombstone over the record. Everything
-else (merging a session's changes onto what is stored, refusing saves from
-before a deletion, retrying a deletion) is here, once, for every backend.
+The Store contract (every backend, and anything built on storage, relies on it):
+
+- A backend supplies two things: ``_read`` (the stored Record or None) and
+  ``_write`` (a conditional write that returns False, or the stored Record,
+  when another writer got there first). It stores ``Record.writer`` with the
+  record and hands it back on a read.
+- ``save`` merges a session's changes onto whatever is stored, conditionally,
+  and never writes over a tombstone the session did not read as its starting
+  point (RecordDeleted).
+- A write whose outcome is unknown (a timeout after the request was sent)
+  raises StorageUnavailable; the record it tried to write carries the
+  session's ``writer`` token, so the session's next save recognises its own
+  landed write (``Changes.landed``) and does not mistake it for another
+  device's move.
+- Change stamps come from this process's clock only (``change_stamp``):
+  nothing a session carries can move the clock every couple shares.
+- Deleting is writing a tombstone over the record, tried twice.
 """
 
 from __future__ import annotations
@@ -81,6 +93,8 @@ class Record:
     stamps: Mapping[str, int] = field(default_factory=dict)
     revision: int = 1
     deleted_at: int | None = None
+    # The token of the save that wrote this record (see Changes.writer).
+    writer: str | None = None
 
     @property
     def tombstone(self) -> bool:
@@ -103,6 +117,11 @@ class Changes:
     replaces a record it could not read). ``known`` is that revision's record
     as the session last saw it: the first write merges onto it, so even a
     write that meets no conflict applies the same rules as one that does.
+
+    ``writer`` is this save's token, stored with what it writes; ``landed``
+    are the tokens of this session's earlier saves whose outcome was unknown.
+    A stored record whose writer is one of them is this session's own write,
+    not another device's move: the merge takes it as the session's base.
     """
 
     values: Mapping[str, Any]
@@ -110,6 +129,12 @@ class Changes:
     changed: Mapping[str, Any]
     revision: int | None
     known: Record | None = None
+    writer: str | None = None
+    landed: tuple[str, ...] = ()
+
+    def own(self, stored: Record) -> bool:
+        """Whether ``stored`` is one of this session's own writes whose outcome it did not learn."""
+        return stored.writer is not None and stored.writer in self.landed
 
 
 # (what is stored, this session's changes) -> (values, stamps) to write.
@@ -130,19 +155,33 @@ def take_changes(stored: Record, changes: Changes) -> tuple[dict[str, Any], dict
 # -- change stamps --------------------------------------------------------------
 _clock_lock = threading.Lock()
 _last_stamp = 0
+# How far ahead of this process's clock a stamp seen elsewhere may be and still
+# count (another machine's clock running fast). Anything further ahead is not
+# a clock: it is ignored.
+MAX_CLOCK_LEAD_US = 24 * 3600 * 10**6
+
+
+def now_stamp() -> int:
+    """This process's clock in stamp units (microseconds since the epoch)."""
+    return time.time_ns() // 1000
 
 
 def change_stamp(at_least: int = 0) -> int:
     """A change stamp: wall-clock microseconds, strictly increasing in this process.
 
     ``at_least`` is the highest stamp the session has seen, so a change made
-    after seeing another device's change is always stamped after it, even if
-    this machine's clock runs behind.
+    after seeing another device's change is stamped after it even if this
+    machine's clock runs behind. It moves only the stamp returned, never the
+    process clock every couple shares, and a value further ahead than a clock
+    can plausibly be (MAX_CLOCK_LEAD_US) is ignored.
     """
     global _last_stamp
     with _clock_lock:
-        _last_stamp = max(time.time_ns() // 1000, _last_stamp + 1, at_least + 1)
-        return _last_stamp
+        _last_stamp = max(now_stamp(), _last_stamp + 1)
+        stamp = _last_stamp
+    if 0 < at_least < stamp + MAX_CLOCK_LEAD_US:
+        stamp = max(stamp, at_least + 1)
+    return stamp
 
 
 # -- keys -----------------------------------------------------------------------
@@ -214,11 +253,12 @@ class Store(AbstractPersistenceAdapter):
         key = key_for(request_envelope)
         expected = changes.revision
         base = expected if expected is not None and expected > 0 else 0
+        writer = changes.writer
         if changes.known is not None and not changes.known.tombstone:
             values, stamps = merge(changes.known, changes)
         else:
             values, stamps = dict(changes.values), dict(changes.stamps)
-        candidate = Record(values, stamps, base + 1)
+        candidate = Record(values, stamps, base + 1, writer=writer)
         for conflicts in range(MAX_CONFLICT_ROUNDS + 1):
             outcome = self._write(request_envelope, key, candidate, expected)
             if outcome is True:
@@ -232,15 +272,18 @@ class Store(AbstractPersistenceAdapter):
                 if changes.revision not in (ANY_REVISION, exc.revision):
                     raise
                 expected = ANY_REVISION if exc.revision is None else exc.revision
-                candidate = Record(dict(changes.values), dict(changes.stamps), (exc.revision or 0) + 1)
+                candidate = Record(
+                    dict(changes.values), dict(changes.stamps), (exc.revision or 0) + 1, writer=writer
+                )
                 continue
             if stored is None:
                 if changes.revision is not None and changes.revision != ANY_REVISION:
                     raise RecordDeleted("the record this session read is gone")
                 expected = None
-                candidate = Record(dict(changes.values), dict(changes.stamps), 1)
+                candidate = Record(dict(changes.values), dict(changes.stamps), 1, writer=writer)
                 continue
             if stored.tombstone and stored.revision != changes.revision:
+                # Only the tombstone this session started from may be written over.
                 raise RecordDeleted("the couple's data was deleted after this session read it")
             values, stamps = (
                 (dict(changes.values), dict(changes.stamps))
@@ -248,7 +291,7 @@ class Store(AbstractPersistenceAdapter):
                 else merge(stored, changes)
             )
             expected = stored.revision
-            candidate = Record(values, stamps, stored.revision + 1)
+            candidate = Record(values, stamps, stored.revision + 1, writer=writer)
         raise StorageUnavailable("the record kept changing while saving")
 
     def delete(self, request_envelope: Any) -> Record:

@@ -11,8 +11,9 @@ leave as ``int``/``float`` (``dynamo_codec``).
 Item layout (the table itself is declared in template.yaml, never created here):
 ``id`` (S, hashed user key), ``attributes`` (M, the kept fields), ``stamps`` (M,
 when each field last changed), ``rev`` (N), ``updated_at`` (S, ISO UTC),
-``expires_at`` (N, epoch seconds; the table's TTL). A tombstone has
-``deleted_at`` (N) and no attributes or stamps.
+``expires_at`` (N, epoch seconds; the table's TTL), ``writer`` (S, the token of
+the save that wrote it, so a session recognises its own write after a
+timeout). A tombstone has ``deleted_at`` (N) and no attributes or stamps.
 """
 
 from __future__ import annotations
@@ -201,7 +202,10 @@ class DynamoDbStore(Store):
         if not isinstance(attributes, dict) or stamps is None:
             log.warning("stored record has no attribute map", extra={"user_key": key})
             raise CorruptRecord("the stored record holds no attribute map", rev)
-        return Record(values=attributes, stamps=stamps, revision=rev)
+        writer = decoded.get("writer")
+        return Record(
+            values=attributes, stamps=stamps, revision=rev, writer=writer if isinstance(writer, str) else None
+        )
 
     def _write(
         self, request_envelope: Any, key: str, record: Record, expected: int | None
@@ -219,6 +223,8 @@ class DynamoDbStore(Store):
             else:
                 item["attributes"] = encode(dict(record.values))
                 item["stamps"] = encode(dict(record.stamps))
+                if record.writer:
+                    item["writer"] = {"S": record.writer}
         except CodecError as exc:
             raise TypeError("progress attributes must be JSON-like data") from exc
         condition: dict[str, Any] = {}

@@ -43,14 +43,16 @@ CREATE TABLE IF NOT EXISTS progress (
     updated_at TEXT NOT NULL,
     expires_at INTEGER NOT NULL,
     stamps TEXT NOT NULL DEFAULT '{}',
-    deleted_at INTEGER
+    deleted_at INTEGER,
+    writer TEXT
 );
 CREATE INDEX IF NOT EXISTS progress_expires_at ON progress (expires_at);
 """
-# Files made before change stamps and tombstones get the two columns added.
+# Files made before change stamps, tombstones and writer tokens get the columns added.
 _ADDED_COLUMNS = {
     "stamps": "ALTER TABLE progress ADD COLUMN stamps TEXT NOT NULL DEFAULT '{}'",
     "deleted_at": "ALTER TABLE progress ADD COLUMN deleted_at INTEGER",
+    "writer": "ALTER TABLE progress ADD COLUMN writer TEXT",
 }
 
 
@@ -117,13 +119,13 @@ class SqliteStore(Store):
     def _read(self, request_envelope: Any, key: str) -> Record | None:
         with self._connect() as connection:
             row = connection.execute(
-                "SELECT attributes, rev, stamps, deleted_at FROM progress WHERE id = ?", (key,)
+                "SELECT attributes, rev, stamps, deleted_at, writer FROM progress WHERE id = ?", (key,)
             ).fetchone()
         return None if row is None else self._decode(row, key)
 
     @staticmethod
-    def _decode(row: tuple[Any, Any, Any, Any], key: str) -> Record:
-        raw, rev, raw_stamps, deleted_at = row
+    def _decode(row: tuple[Any, Any, Any, Any, Any], key: str) -> Record:
+        raw, rev, raw_stamps, deleted_at, writer = row
         if isinstance(rev, bool) or not isinstance(rev, int) or rev < 0:
             log.warning("stored record has a bad revision", extra={"user_key": key})
             raise CorruptRecord("the stored record has a bad revision", None)
@@ -143,7 +145,9 @@ class SqliteStore(Store):
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in stamps.values()):
             log.warning("stored record has bad change stamps", extra={"user_key": key})
             raise CorruptRecord("the stored record has bad change stamps", rev)
-        return Record(values=attributes, stamps=stamps, revision=rev)
+        return Record(
+            values=attributes, stamps=stamps, revision=rev, writer=writer if isinstance(writer, str) else None
+        )
 
     def _write(
         self, request_envelope: Any, key: str, record: Record, expected: int | None
@@ -153,26 +157,27 @@ class SqliteStore(Store):
             "{}" if record.tombstone else _json(dict(record.values)),
             "{}" if record.tombstone else _json(dict(record.stamps)),
             record.deleted_at,
+            record.writer,
             record.revision,
             now.isoformat(timespec="seconds"),
             record.expires_at(now.timestamp()),
         )
-        columns = "attributes, stamps, deleted_at, rev, updated_at, expires_at"
+        columns = "attributes, stamps, deleted_at, writer, rev, updated_at, expires_at"
         with self._connect() as connection:
             if expected is None:
                 cursor = connection.execute(
-                    f"INSERT INTO progress ({columns}, id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    f"INSERT INTO progress ({columns}, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (id) DO NOTHING",
                     (*values, key),
                 )
             elif expected == ANY_REVISION:
                 cursor = connection.execute(
-                    f"INSERT OR REPLACE INTO progress ({columns}, id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO progress ({columns}, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, key),
                 )
             else:
                 cursor = connection.execute(
-                    "UPDATE progress SET attributes = ?, stamps = ?, deleted_at = ?, rev = ?,"
+                    "UPDATE progress SET attributes = ?, stamps = ?, deleted_at = ?, writer = ?, rev = ?,"
                     " updated_at = ?, expires_at = ? WHERE id = ? AND rev IS ?",
                     (*values, key, expected),
                 )

@@ -27,7 +27,7 @@ import time
 import urllib.parse
 import warnings
 from abc import ABC, abstractmethod
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -72,12 +72,25 @@ ALEXA_SKILL_EVENT_TYPES = frozenset(
 MAX_CHAIN_BYTES = 64 * 1024
 # The whole fetch (connect, headers, body) ends by then, however slowly bytes come.
 FETCH_DEADLINE_SECONDS = 2.0
+# Chains that verified a genuine signature: only such a signature can add one,
+# so forged requests can never push Amazon's chain out.
 CERT_CACHE_SIZE = 32
-# A URL whose chain could not be had is not tried again for a while.
-FAILED_URL_SECONDS = 300.0
+# Chains that validated but have not yet verified a signature (forgeries can fill this one).
+UNPROVEN_CACHE_SIZE = 8
+# A URL that definitely has no usable chain (HTTP 404, not PEM, an untrusted
+# chain) is refused at once for a short while. A passing failure (a stall, a
+# reset, HTTP 5xx) is not remembered: the next request tries again.
+FAILED_URL_SECONDS = 60.0
 FAILED_URL_CACHE_SIZE = 1024
-# Certificate fetches under way at once; a request that would need one more is refused.
+# Certificate fetches under way at once per host. One more request may wait its
+# turn (in order, for at most 1.5 fetch deadlines); any beyond are refused at
+# once. A waiting request holds a worker thread, so the web server runs more
+# threads than fetches plus waiters (cli/serve.py): forged requests can never
+# hold every thread.
 MAX_CONCURRENT_FETCHES = 2
+MAX_WAITING_FETCHES = 1
+# HTTP answers that say the URL itself is wrong, not that the host is having a bad moment.
+DEFINITE_HTTP_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 414, 451})
 # An RSA signature is as long as the key: 2048 to 4096 bits.
 SIGNATURE_LENGTHS = frozenset({256, 384, 512})
 
@@ -126,12 +139,24 @@ def _tls() -> ssl.SSLContext:
         return _tls_context
 
 
+class FetchFailed(OSError):
+    """The chain could not be fetched; ``definite`` when the URL itself is at fault (e.g. HTTP 404)."""
+
+    def __init__(self, reason: str, definite: bool) -> None:
+        super().__init__(reason)
+        self.definite = definite
+
+
 def fetch_certificate_chain(url: str, deadline: float = FETCH_DEADLINE_SECONDS) -> bytes:
     """GET the PEM chain within ``deadline`` seconds in all; no redirects; at most MAX_CHAIN_BYTES.
 
     A socket timeout bounds each read, not the whole: a server that trickles a
     byte a second would hold the caller for as long as it liked. Here a timer
-    shuts the socket down when the deadline passes, whatever stage the fetch is at.
+    shuts the socket down when the deadline passes, whatever stage the fetch is
+    at: connecting, the TLS handshake, the headers or the body. The socket is
+    held on to by this function, because http.client lets go of it once the
+    response says ``Connection: close`` (the body is then read through the
+    response alone).
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme == "https":
@@ -141,26 +166,39 @@ def fetch_certificate_chain(url: str, deadline: float = FETCH_DEADLINE_SECONDS) 
     else:  # the URL check allows only https; plain http is for a loopback test server
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=deadline)
     expired = threading.Event()
+    sockets: list[socket.socket] = []
+    lock = threading.Lock()
 
     def cut() -> None:
-        expired.set()
-        sock = connection.sock
-        if sock is not None:
-            with contextlib.suppress(OSError):  # already closed: nothing left to cut
-                sock.shutdown(socket.SHUT_RDWR)
+        with lock:
+            expired.set()
+            live = [connection.sock, *sockets]
+        for sock in live:
+            if sock is not None:
+                with contextlib.suppress(OSError):  # already closed: nothing left to cut
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def hold(sock: Any) -> None:
+        with lock:
+            if sock is not None:
+                sockets.append(sock)
+            late = expired.is_set()
+        if late:
+            cut()
 
     timer = threading.Timer(deadline, cut)
     timer.daemon = True
     timer.start()
     try:
         connection.connect()
+        hold(connection.sock)
         if expired.is_set():
             raise TimeoutError("the certificate fetch passed its deadline")
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.request("GET", path, headers={"Accept": "*/*"})
         response = connection.getresponse()
         if response.status != 200:  # a redirect too: the URL was checked, its target was not
-            raise OSError(f"HTTP {response.status}")
+            raise FetchFailed(f"HTTP {response.status}", response.status in DEFINITE_HTTP_STATUSES)
         data = response.read(MAX_CHAIN_BYTES + 1)
     except Exception as exc:
         if expired.is_set():
@@ -169,10 +207,13 @@ def fetch_certificate_chain(url: str, deadline: float = FETCH_DEADLINE_SECONDS) 
     finally:
         timer.cancel()
         connection.close()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
     if expired.is_set():
         raise TimeoutError("the certificate fetch passed its deadline")
     if len(data) > MAX_CHAIN_BYTES:
-        raise OSError("certificate chain is larger than expected")
+        raise FetchFailed("certificate chain is larger than expected", definite=True)
     return data
 
 
@@ -231,6 +272,14 @@ def check_cert_chain_url(url: str) -> None:
         )
     if port is not None and port != CERT_CHAIN_URL_PORT:
         raise VerificationException(f"the certificate URL port must be {CERT_CHAIN_URL_PORT}")
+    # Not a URL Amazon would use for its certificate: a query (which would make
+    # one chain many cache entries and many fetches), a fragment, or credentials.
+    if parsed.query or "?" in url:
+        raise VerificationException("the certificate URL must not have a query string")
+    if parsed.fragment or "#" in url:
+        raise VerificationException("the certificate URL must not have a fragment")
+    if parsed.username is not None or parsed.password is not None or "@" in parsed.netloc:
+        raise VerificationException("the certificate URL must not hold credentials")
 
 
 def _decode_signature(text: str, header: str) -> bytes:
@@ -263,20 +312,67 @@ class _Flight:
         self.failure: VerificationException | None = None
 
 
+class _Unavailable(VerificationException):
+    """No chain at this URL just now; ``definite`` when trying again soon would not help."""
+
+    def __init__(self, reason: str, definite: bool) -> None:
+        super().__init__(reason)
+        self.definite = definite
+
+
+class _Slots:
+    """At most ``size`` holders at once; up to ``queue`` more wait in arrival order (no barging)."""
+
+    def __init__(self, size: int, queue: int) -> None:
+        self._free = max(1, size)
+        self._queue = max(0, queue)
+        self._waiting: deque[threading.Event] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self, wait: float) -> bool:
+        with self._lock:
+            if self._free > 0 and not self._waiting:
+                self._free -= 1
+                return True
+            if len(self._waiting) >= self._queue:
+                return False
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(wait):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait ended: it is ours
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()  # straight to the next in line
+            else:
+                self._free += 1
+
+
 class RequestVerifier(AbstractVerifier):
     """Checks the ``Signature-256`` signature of the exact body against Amazon's certificate.
 
-    Fetched chains are kept in a small LRU cache (``cache_size`` URLs); an entry
-    whose signing certificate has expired is dropped and fetched again. The chain
-    is re-validated on every request, so a cached chain is never trusted past
-    any certificate's expiry.
+    Chains that verified a genuine signature are kept (``cache_size`` URLs, least
+    recently used dropped first); nothing a forged request does can add to that
+    cache or push a chain out of it. Chains that validated but have verified no
+    signature yet sit in a small separate cache. An entry whose signing
+    certificate has expired is dropped and fetched again, and every chain is
+    re-validated on every request, so none is trusted past any certificate's expiry.
 
-    Unsigned or forged requests must not be able to stall the door: the
-    signature is decoded and its length checked before anything is fetched; a
-    URL whose chain could not be had is refused at once for ``failed_url_seconds``;
-    requests for a URL being fetched wait for that one fetch; at most
-    ``max_fetches`` fetches run at once (more are refused at once); and each
-    fetch has a deadline on the whole of it.
+    Unsigned or forged requests must not be able to stall the door: the URL
+    must pass Amazon's rules (no query string) and the signature be a plausible
+    RSA signature before anything is fetched; requests for a URL being fetched
+    wait for that one fetch; at most ``max_fetches`` fetches per host run at
+    once, ``max_waiting`` more wait their turn in order (for at most one
+    fetch deadline) and any others are refused at once; each fetch has a
+    deadline on the whole of it. A URL that definitely has no chain is refused
+    at once for ``failed_url_seconds``; a passing failure is tried again by the
+    next request.
     """
 
     def __init__(
@@ -291,6 +387,8 @@ class RequestVerifier(AbstractVerifier):
         fetch_deadline: float = FETCH_DEADLINE_SECONDS,
         failed_url_seconds: float = FAILED_URL_SECONDS,
         max_fetches: int = MAX_CONCURRENT_FETCHES,
+        max_waiting: int = MAX_WAITING_FETCHES,
+        slot_wait: float | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url_header = signature_cert_chain_url_key
@@ -299,15 +397,20 @@ class RequestVerifier(AbstractVerifier):
         self._store: Store | None = None
         self._fetch = fetch or (lambda url: fetch_certificate_chain(url, fetch_deadline))
         self._fetch_deadline = fetch_deadline
+        self._slot_wait = 1.5 * fetch_deadline if slot_wait is None else slot_wait
         self._clock = clock or utc_now
         self._monotonic = monotonic
         self._cache_size = max(1, cache_size)
         self._cache: OrderedDict[str, list[x509.Certificate]] = OrderedDict()
+        self._unproven: OrderedDict[str, list[x509.Certificate]] = OrderedDict()
         self._failed: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._failed_seconds = failed_url_seconds
         self._flights: dict[str, _Flight] = {}
-        self._fetch_slots = threading.BoundedSemaphore(max(1, max_fetches))
+        self._max_fetches = max(1, max_fetches)
+        self._max_waiting = max(0, max_waiting)
+        self._slots: dict[str, _Slots] = {}
         self._lock = threading.Lock()
+        self.fetches = 0  # fetches started, for the robustness figures
 
     # The SDK's entry point; the body arrives as text there.
     def verify(
@@ -342,35 +445,60 @@ class RequestVerifier(AbstractVerifier):
             public_key.verify(signature, body, padding.PKCS1v15(), SHA256())
         except InvalidSignature as exc:
             raise VerificationException("the signature does not match the request body") from exc
+        self._keep(url, chain)
 
     @property
     def cached_urls(self) -> list[str]:
-        """URLs whose chains are cached, least recently used first."""
+        """URLs whose chains verified a signature and are kept, least recently used first."""
         with self._lock:
             return list(self._cache)
 
-    def _chain_for(self, url: str, now: datetime) -> list[x509.Certificate]:
+    def _keep(self, url: str, chain: list[x509.Certificate]) -> None:
+        """A chain that has just verified a genuine signature: kept, most recently used."""
         with self._lock:
-            chain = self._cache.get(url)
-            if chain is not None and chain[0].not_valid_after_utc < now:
-                del self._cache[url]
-                chain = None
-            if chain is not None:
-                self._cache.move_to_end(url)
-        if chain is None:
-            chain = self._obtain(url, now)  # validated there
-        else:
-            self._validate_chain(chain, now)
-        with self._lock:
-            # Only a chain that validated is kept.
+            self._unproven.pop(url, None)
             self._cache[url] = chain
             self._cache.move_to_end(url)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
+
+    def _cached(self, url: str, now: datetime) -> list[x509.Certificate] | None:
+        with self._lock:
+            for cache in (self._cache, self._unproven):
+                chain = cache.get(url)
+                if chain is None:
+                    continue
+                if chain[0].not_valid_after_utc < now:
+                    del cache[url]
+                    return None
+                cache.move_to_end(url)
+                return chain
+        return None
+
+    def _chain_for(self, url: str, now: datetime) -> list[x509.Certificate]:
+        chain = self._cached(url, now)
+        if chain is not None:
+            self._validate_chain(chain, now)
+            return chain
+        chain = self._obtain(url, now)  # validated there
+        with self._lock:
+            if url not in self._cache:
+                self._unproven[url] = chain
+                self._unproven.move_to_end(url)
+                while len(self._unproven) > UNPROVEN_CACHE_SIZE:
+                    self._unproven.popitem(last=False)
         return chain
 
+    def _slots_for(self, url: str) -> _Slots:
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        with self._lock:
+            slots = self._slots.get(host)
+            if slots is None:
+                slots = self._slots[host] = _Slots(self._max_fetches, self._max_waiting)
+            return slots
+
     def _obtain(self, url: str, now: datetime) -> list[x509.Certificate]:
-        """The chain at ``url``, fetched once however many requests want it; failures remembered."""
+        """The chain at ``url``, fetched once however many requests want it; definite failures remembered."""
         with self._lock:
             failed = self._failed.get(url)
             if failed is not None and failed[0] > self._monotonic():
@@ -382,24 +510,30 @@ class RequestVerifier(AbstractVerifier):
         assert flight is not None
         if not leader:
             # Someone is fetching this URL: wait for their answer, never longer than a fetch may take.
-            if not flight.done.wait(self._fetch_deadline + 0.5) or flight.chain is None:
+            limit = self._slot_wait + self._fetch_deadline + 0.5
+            if not flight.done.wait(limit) or flight.chain is None:
                 raise flight.failure or VerificationException("the certificate chain could not be fetched")
             return flight.chain
         try:
-            if not self._fetch_slots.acquire(blocking=False):
+            slots = self._slots_for(url)
+            if not slots.acquire(self._slot_wait):
                 # Not remembered as a failure: the URL itself may be fine.
-                flight.failure = VerificationException("too many certificate fetches at once; try again")
-                raise flight.failure
+                raise VerificationException("too many certificate fetches at once; try again")
             try:
+                with self._lock:
+                    self.fetches += 1
                 chain = self._load(url)
-                self._validate_chain(chain, now)
+                try:
+                    self._validate_chain(chain, now)
+                except VerificationException as exc:
+                    raise _Unavailable(exc.reason, definite=True) from exc
             finally:
-                self._fetch_slots.release()
+                slots.release()
             flight.chain = chain
             return chain
         except VerificationException as exc:
-            if flight.failure is None:
-                flight.failure = exc
+            flight.failure = exc
+            if isinstance(exc, _Unavailable) and exc.definite:
                 with self._lock:
                     self._failed[url] = (self._monotonic() + self._failed_seconds, exc.reason)
                     self._failed.move_to_end(url)
@@ -414,14 +548,16 @@ class RequestVerifier(AbstractVerifier):
     def _load(self, url: str) -> list[x509.Certificate]:
         try:
             data = self._fetch(url)
-        except Exception as exc:  # network, HTTP, size errors and the deadline all mean "not fetched"
-            raise VerificationException("the certificate chain could not be fetched") from exc
+        except FetchFailed as exc:
+            raise _Unavailable("the certificate chain could not be fetched", exc.definite) from exc
+        except Exception as exc:  # network errors and the deadline: passing, tried again next time
+            raise _Unavailable("the certificate chain could not be fetched", definite=False) from exc
         try:
             chain = x509.load_pem_x509_certificates(data)
         except ValueError as exc:
-            raise VerificationException("the certificate chain is not valid PEM") from exc
+            raise _Unavailable("the certificate chain is not valid PEM", definite=True) from exc
         if not chain:
-            raise VerificationException("the certificate chain is empty")
+            raise _Unavailable("the certificate chain is empty", definite=True)
         return chain
 
     def _validate_chain(self, chain: list[x509.Certificate], now: datetime) -> None:
