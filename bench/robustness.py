@@ -161,6 +161,9 @@ def conversations(count: int, rng: random.Random, log_stream: io.StringIO) -> di
             builder.end_session()
             module.lambda_handler(builder.launch(), None)
             item = client.get_item(TableName=TEST_TABLE_NAME, Key={"id": {"S": user_key(user)}}).get("Item")
+            link = ((item or {}).get("attributes") or {}).get("M", {}).get("link", {}).get("S")
+            if link:  # "link my partner" moved the program to a couple's record (storage.linking)
+                item = client.get_item(TableName=TEST_TABLE_NAME, Key={"id": {"S": link}}).get("Item")
             stored = set()
             if item:
                 stored = {v["S"] for v in item["attributes"]["M"].get("finished", {}).get("L", [])}

@@ -18,6 +18,7 @@ import pytest
 from support.engine_steps import TODAY, intent, keys, launch
 from trust_renewal.content import load_content
 from trust_renewal.conversation import Event, Reply, State, step
+from trust_renewal.conversation.events import LinkInfo
 from trust_renewal.conversation.situation import Situation
 
 CONTENT = load_content("en-US")
@@ -120,6 +121,30 @@ def _after_safety() -> State:
     return _say(_in_plain_exercise(), intent("safety", country="US"))[0]
 
 
+LINKED = LinkInfo(linked=True)
+
+
+def _confirm_join() -> State:
+    # Joining a partner would replace this account's own progress: asked first (issue 26).
+    return _say(_first_finished(), intent("join_partner"))[0]
+
+
+def _ask_code() -> State:
+    return _say(State(), launch(), intent("join_partner"))[0]
+
+
+def _confirm_unlink() -> State:
+    return _say(_home(), intent("unlink_partner", link=LINKED))[0]
+
+
+def _choose_delete() -> State:
+    return _say(_first_finished(), intent("delete_data", link=LINKED))[0]
+
+
+def _confirm_delete_shared() -> State:
+    return _say(_choose_delete(), intent("no", link=LINKED))[0]
+
+
 SITUATIONS: dict[str, Callable[[], State]] = {
     "home": _home,
     "offer to begin": _offer_begin,
@@ -136,6 +161,11 @@ SITUATIONS: dict[str, Callable[[], State]] = {
     "check-in question": _checkin,
     "paused": _paused,
     "after the safety lines": _after_safety,
+    "joining would replace own progress": _confirm_join,
+    "asked for the linking code": _ask_code,
+    "confirm unlink": _confirm_unlink,
+    "linked: delete own data?": _choose_delete,
+    "linked: delete the shared program?": _confirm_delete_shared,
 }
 # The declared situation each builder must land in (conversation/situation.py).
 LANDS_IN = {
@@ -154,6 +184,11 @@ LANDS_IN = {
     "check-in question": Situation.CHECKIN,
     "paused": Situation.PAUSED,
     "after the safety lines": Situation.SAFETY,
+    "joining would replace own progress": Situation.CONFIRM_JOIN,
+    "asked for the linking code": Situation.ASK_CODE,
+    "confirm unlink": Situation.CONFIRM_UNLINK,
+    "linked: delete own data?": Situation.CHOOSE_DELETE,
+    "linked: delete the shared program?": Situation.CONFIRM_DELETE_SHARED,
 }
 
 
@@ -288,6 +323,17 @@ def _deleted(state: State, reply: Reply) -> None:
     assert reply.action == "delete_data" and reply.end_session and place(state) == place(State())
 
 
+def _asks_the_edges(action: str, ends: bool = False) -> Callable[[State, Reply], None]:
+    def check(state: State, reply: Reply) -> None:
+        assert reply.action == action and reply.end_session == ends
+
+    return check
+
+
+def _code_tried(state: State, reply: Reply) -> None:
+    assert reply.action == "link_join" and reply.action_params == {"code": "481529"}
+
+
 def _asked_a_checkin(state: State, reply: Reply) -> None:
     assert any(k.startswith("checkin.") or k.startswith("checkin:") for k in keys(reply))
     assert not reply.end_session
@@ -312,7 +358,40 @@ TABLE: list[tuple[str, str, Callable[[State, Reply], None]]] = [
     ("check-in question", "next", _ends_with("checkin.after")),
     ("home", "yes", _stays_with("yes.nothing")),
     ("home", "previous", _stays_with("nav.nothing_before")),
+    ("home", "link_partner", _asks_the_edges("link_create")),
+    ("joining would replace own progress", "yes", _stays_with("link.ask_code")),
+    ("joining would replace own progress", "no", _stays_with("link.join_declined")),
+    ("asked for the linking code", "no", _stays_with("link.join_declined")),
+    ("confirm unlink", "yes", _asks_the_edges("link_unlink")),
+    ("confirm unlink", "no", _stays_with("link.unlink_kept")),
+    ("linked: delete own data?", "yes", _asks_the_edges("link_delete_own", ends=True)),
+    ("linked: delete own data?", "no", _stays_with("link.delete_shared_question")),
+    ("linked: delete the shared program?", "yes", _asks_the_edges("link_ask_delete_shared")),
+    ("linked: delete the shared program?", "no", _stays_with("delete.kept")),
 ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        intent("link_code", slots={"code": "481529"}),
+        intent("go_to_step", slots={"stepNumber": "481529"}),  # six digits said alone
+        intent("set_reminder", slots={"time": "481529"}),
+    ],
+    ids=["with words", "alone as a number", "heard as a time"],
+)
+def test_six_digits_are_a_code_only_while_the_code_is_asked_for(said) -> None:
+    state, reply = _say(_ask_code(), said)
+    _code_tried(state, reply)
+    elsewhere, reply = _say(_home(), intent("link_code", slots={"code": "481529"}))
+    assert reply.action is None and "link.code_not_asked" in phrase_keys(reply)
+    assert place(elsewhere) == place(_home())
+
+
+def test_a_misheard_code_is_asked_again_without_trying_it() -> None:
+    state, reply = _say(_ask_code(), intent("go_to_step", slots={"stepNumber": "4815"}))
+    assert reply.action is None and phrase_keys(reply) == ["link.code_length"]
+    assert state.situation == Situation.ASK_CODE
 
 
 @pytest.mark.parametrize(("where", "word", "check"), TABLE, ids=[f"{w}: {i}" for w, i, _ in TABLE])

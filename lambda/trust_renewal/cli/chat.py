@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 HINT = "Type what you would say to Alexa; start with 'open trust renewal'; 'quit' to leave."
 LEAVE = ("quit", "exit")
+# "@jordan": the next lines are said on another account's Alexa (linking two accounts).
+SWITCH = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]{0,40})")
 # How people start a skill and ask it something in one go ("ask X to ...").
 LAUNCH_VERBS = r"(?:open|launch|start|begin|talk to|use|play)"
 ONE_SHOT_VERBS = r"(?:ask|tell)"
@@ -36,7 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--user",
         default="local-user",
         metavar="ID",
-        help="whose progress to use (the Alexa user ID becomes amzn1.ask.account.ID)",
+        help=(
+            "whose progress to use (the Alexa user ID becomes amzn1.ask.account.ID); two chats"
+            " with --user maya and --user jordan on one --db are two partners' accounts, and a"
+            " line '@jordan' switches this chat to that account"
+        ),
     )
     parser.add_argument("--locale", default="en-US", choices=LOCALES, help="the device's locale")
     parser.add_argument(
@@ -188,6 +194,7 @@ class Chat:
         self.show_cards = show_cards
         self.reprompt: dict[str, Any] | None = None
         self.reprompted = False
+        self.accounts: dict[str, EnvelopeBuilder] = {builder.user_id: builder}
         inv = re.escape(matcher.invocation_name)
         self._launch = re.compile(rf"(?:{LAUNCH_VERBS}|{ONE_SHOT_VERBS}) {inv}")
         self._one_shot = re.compile(rf"{ONE_SHOT_VERBS} {inv}(?: ({CONNECTORS}))? (.+)")
@@ -231,6 +238,10 @@ class Chat:
         """Answer one line; False when the person has left."""
         from trust_renewal.cli.matcher import normalise
 
+        switch = SWITCH.fullmatch(line.strip())
+        if switch:
+            self.switch_to(switch.group(1))
+            return True
         said = normalise(line)
         if not said:
             self._silence()
@@ -249,6 +260,24 @@ class Chat:
             match = self.matcher.match(said)
         self._send(self.builder.intent(match.intent, match.slots))
         return True
+
+    def switch_to(self, user: str) -> None:
+        """Go on as another account, on its own device: each account keeps its own session."""
+        from trust_renewal.envelopes import EnvelopeBuilder
+
+        user_id = f"amzn1.ask.account.{user}"
+        if user_id not in self.accounts:
+            now = self.builder
+            self.accounts[user_id] = EnvelopeBuilder(
+                now.skill_id,
+                user_id=user_id,
+                locale=now.locale,
+                device_id=f"amzn1.ask.device.{user}",
+                supported_interfaces=dict(now.supported_interfaces),
+            )
+        self.builder = self.accounts[user_id]
+        self.reprompt, self.reprompted = None, False
+        self._mark(f"(now on {user}'s Alexa)")
 
     def _match_one_shot(self, connector: str | None, rest: str) -> Match:
         match = self.matcher.match(rest)
@@ -271,9 +300,13 @@ class Chat:
         self._mark("(session ended)")
 
     def leave(self) -> None:
-        """Quit or end of input: close an open session as Alexa does on "exit"."""
-        if self.builder.in_session:
-            self._send(self.builder.session_ended("USER_INITIATED"))
+        """Quit or end of input: close every open session as Alexa does on "exit"."""
+        current = self.builder
+        for builder in self.accounts.values():
+            if builder.in_session:
+                self.builder = builder
+                self._send(builder.session_ended("USER_INITIATED"))
+        self.builder = current
 
     # -- the skill's answer ----------------------------------------------------------
     def _send(self, envelope: dict[str, Any]) -> None:

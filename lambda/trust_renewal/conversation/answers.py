@@ -48,6 +48,11 @@ ASKING = {
     "phrase:help.roles": "roles",
     "phrase:fallback.roles": "roles",
     "phrase:cue.roles": "roles",
+    "phrase:link.ask_code": "code",  # "What's the code?": six digits said alone
+    "phrase:help.code": "code",
+    "phrase:fallback.code": "code",
+    "phrase:link.code_length": "code",
+    "phrase:link.ask_code_again": "code",
 }
 ALONE = "nameAlone"  # SetNamesIntent's slot for a name said on its own
 CONFIRMED = "time_confirmed"  # slot the conversation adds once a.m./p.m. is settled
@@ -133,6 +138,10 @@ def interpret(state: State, event: Event, content: Content) -> Event:
         return event
     asked, params = open_question(state)
     slots = dict(event.slots)
+    if asked == "code":
+        heard = _digits_heard(event)
+        if heard is not None:
+            return _as(event, "link_code", code=heard)
     if event.name == "set_names":
         return _names(event, slots, asked, content)
     if event.name == "roles_hurt":
@@ -180,6 +189,23 @@ def plausible_name(words: str) -> bool:
         and all(re.fullmatch(r"[a-z][a-z'\-]+", p) for p in parts)
         and safety_route_of(said) is None
     )
+
+
+# Slots where a bare number can land, whichever intent Alexa picked for it.
+_NUMBER_SLOTS = ("code", "stepNumber", "time", "nameAlone", "firstName")
+
+
+def _digits_heard(event: Event) -> str | None:
+    """The digits of a code said alone ("4 8 1 5 2 9", "481529"), or None if no number was said."""
+    if event.name == "link_code":
+        return "".join(c for c in event.slots.get("code", "") if c.isdigit())
+    if event.name not in ("go_to_step", "set_reminder", "set_names"):
+        return None
+    for name in _NUMBER_SLOTS:
+        value = event.slots.get(name, "").replace(" ", "")
+        if value.isdigit():
+            return value
+    return None
 
 
 def _names(event: Event, slots: dict[str, str], asked: str | None, content: Content) -> Event:

@@ -21,12 +21,14 @@ from trust_renewal.conversation.reply import Card, Line, Reply, say
 from trust_renewal.conversation.situation import IN_EXERCISE, TURNS, Situation
 from trust_renewal.conversation.state import State
 from trust_renewal.conversation.table import transition
-from trust_renewal.conversation.transitions import common
+from trust_renewal.conversation.transitions import common, linking
 from trust_renewal.conversation.transitions import navigation as nav
 
 LONG_GAP_DAYS = 14
 # Intents that must not be delayed by the first-time welcome.
-_NO_WELCOME = frozenset({"stop", "cancel", "safety", "delete_data", "pause", "no", "take_break"})
+_NO_WELCOME = frozenset(
+    {"stop", "cancel", "safety", "delete_data", "pause", "no", "take_break", "link_code", "join_partner"}
+)
 # A new session mid-exercise ("tell trust renewal I'm done") hears where they are first.
 _CARRY_ON = frozenset({"todays_exercise", "next", "turn_done", "yes", "resume", "more_time"})
 _FINISHED_SAYING = frozenset({"next", "turn_done"})
@@ -121,6 +123,8 @@ def _launch(state: State, event: Event, content: Content) -> tuple[State, Reply]
 def _action_result(state: State, event: Event, content: Content) -> tuple[State, Reply]:
     """What to say once the edges have done an action (reminders)."""
     name = event.name or "failed"
+    if name.startswith("link_"):  # linking two accounts (transitions.linking)
+        return linking.action_result(state, event, content)
     params = dict(event.slots)
     if "reminder_token" in params:  # the edges created or deleted the daily reminder
         state = replace(state, reminder_token=params.pop("reminder_token") or None)

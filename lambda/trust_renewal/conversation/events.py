@@ -57,8 +57,27 @@ INTENTS = frozenset(
         "roles_mutual",
         "roles_change",
         "roles_clear",
+        # Linking two Amazon accounts (issue 26): make a code, join with one, the code, unlink.
+        "link_partner",
+        "join_partner",
+        "link_code",
+        "unlink_partner",
     }
 )
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    """What the conversation knows of a link to another account (storage.linking keeps it).
+
+    ``linked``: another account shares this program; ``waiting``: a code was made
+    and nobody has joined yet; ``delete_asked``: the other account asked to
+    delete the shared program, and waits for this one to agree.
+    """
+
+    linked: bool = False
+    waiting: bool = False
+    delete_asked: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,3 +100,4 @@ class Event:
     reason: str | None = None
     new_session: bool = False
     plays_sounds: bool = False  # the device plays APL for Audio (background sounds)
+    link: LinkInfo = field(default_factory=LinkInfo)

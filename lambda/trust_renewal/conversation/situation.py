@@ -21,6 +21,12 @@ class Situation(StrEnum):
     COMPLETE = "complete"  # the program is done: offer a check-in or a step
     PAUSED = "paused"  # the couple took a pause or a break: session closed, place kept
     SAFETY = "safety"  # safety lines were given: nothing pushes them back to an exercise
+    # Linking two accounts (issue 26).
+    CONFIRM_JOIN = "confirm_join"  # "joining replaces this account's own progress: go on?"
+    ASK_CODE = "ask_code"  # "What's the code?"
+    CONFIRM_UNLINK = "confirm_unlink"
+    CHOOSE_DELETE = "choose_delete"  # linked: "delete just your own data?"
+    CONFIRM_DELETE_SHARED = "confirm_delete_shared"  # "...the shared program too?" / "...agree?"
 
 
 # Situations inside a running exercise (the position in State says which prompt).
@@ -37,6 +43,10 @@ QUESTIONS = frozenset(
         Situation.CONFIRM_DELETE,
         Situation.ASK_WHICH_PARTNER,
         Situation.COMPLETE,
+        Situation.CONFIRM_JOIN,
+        Situation.CONFIRM_UNLINK,
+        Situation.CHOOSE_DELETE,
+        Situation.CONFIRM_DELETE_SHARED,
     }
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from trust_renewal.conversation import safety
 from trust_renewal.conversation.events import INTENTS
 from trust_renewal.conversation.situation import Situation
-from trust_renewal.conversation.transitions import evenings, people, settings, turns
+from trust_renewal.conversation.transitions import evenings, linking, people, settings, turns
 from trust_renewal.conversation.transitions import navigation as nav
 from trust_renewal.conversation.transitions.common import Transition
 
@@ -59,12 +59,17 @@ DEFAULT: dict[str, Transition] = {
     "distress": safety.transition_for("distress"),
     "find_support": safety.transition_for("find_support"),
     "send_card": safety.transition_for("send_card"),
-    "delete_data": settings.delete_data,
+    "delete_data": linking.delete_data,  # as ever, unless the program is shared with another account
     "set_reminder": settings.set_reminder,
     "stop_reminders": settings.stop_reminders,
     "background_off": settings.background_off,
     "background_on": settings.background_on,
     "background_quieter": settings.background_quieter,
+    # Linking two accounts (issue 26); a code is only heard while it is asked for.
+    "link_partner": linking.link_partner,
+    "join_partner": linking.join_partner,
+    "link_code": linking.code_not_asked,
+    "unlink_partner": linking.unlink_partner,
 }
 
 _IN_EXERCISE: dict[str, Transition] = {
@@ -135,6 +140,11 @@ SPECIFIC: dict[Situation, dict[str, Transition]] = {
     S.PAUSED: {},
     # After the safety lines, "yes" or "next" never push back into an exercise.
     S.SAFETY: {"yes": evenings.safety_calm, "next": evenings.safety_calm},
+    S.CONFIRM_JOIN: {"yes": linking.ask_code, "no": linking.join_declined},
+    S.ASK_CODE: {"link_code": linking.code_heard, "no": linking.join_declined},
+    S.CONFIRM_UNLINK: {"yes": linking.unlink_confirmed, "no": linking.unlink_declined},
+    S.CHOOSE_DELETE: {"yes": linking.delete_own, "no": linking.delete_not_own},
+    S.CONFIRM_DELETE_SHARED: {"yes": linking.delete_shared, "no": linking.delete_kept},
 }
 
 TABLE: dict[tuple[Situation, str], Transition] = {

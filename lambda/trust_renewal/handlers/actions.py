@@ -8,6 +8,8 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.conversation import Reply, State
 from trust_renewal.handlers.reminders import manage_reminder
+from trust_renewal.storage import linking
+from trust_renewal.storage.base import DeletionFailed, StorageUnavailable, user_id_of, user_key
 
 log = logging.getLogger(__name__)
 DELETED_KEY = "deleted"  # request attribute: the record was deleted, save nothing
@@ -31,5 +33,17 @@ def delete_data(handler_input: HandlerInput) -> None:
     The store has already tried twice; the catch-all then makes sure nobody
     hears or receives "done" (see handlers.errors).
     """
-    handler_input.attributes_manager.delete_persistent_attributes()
+    envelope = handler_input.request_envelope
+    user = user_id_of(envelope)
+    if user is None:
+        handler_input.attributes_manager.delete_persistent_attributes()
+    else:
+        # A linked account (or one with a code out) leaves its couple; a couple nobody else is in goes too.
+        store = handler_input.attributes_manager._persistence_adapter  # type: ignore[attr-defined]
+        try:
+            linking.delete_own(store, envelope, user_key(user))
+        except DeletionFailed:
+            raise
+        except StorageUnavailable as exc:
+            raise DeletionFailed(f"the deletion did not reach the store ({exc})") from exc
     handler_input.attributes_manager.request_attributes[DELETED_KEY] = True

@@ -17,6 +17,7 @@ from trust_renewal.conversation import Event, Reply, State, step
 from trust_renewal.conversation.reply import say
 from trust_renewal.device_interfaces import raw_interfaces
 from trust_renewal.handlers.actions import perform
+from trust_renewal.handlers.link_actions import perform_link
 from trust_renewal.handlers.reading import (
     NOTICES_KEY,
     STATE_KEY,
@@ -35,7 +36,12 @@ def respond(handler_input: HandlerInput, event: Event) -> Response:
     content = content_for(handler_input)
     state, reply = step(current_state(handler_input), event, content)
     if reply.action:
-        result = perform(handler_input, reply, state)
+        if reply.action.startswith("link_"):
+            result = perform_link(handler_input, reply, state)
+            # Linking may have moved the session to another program: go on with that one.
+            state = current_state(handler_input) if result is not None else state
+        else:
+            result = perform(handler_input, reply, state)
         if result is not None:
             state, reply = step(
                 state,

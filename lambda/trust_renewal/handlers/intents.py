@@ -164,6 +164,26 @@ class BackgroundSoundsQuieterHandler(IntentHandler):
     event_name = "background_quieter"
 
 
+class LinkPartnerHandler(IntentHandler):
+    intent_names = ("LinkPartnerIntent",)
+    event_name = "link_partner"
+
+
+class JoinPartnerHandler(IntentHandler):
+    intent_names = ("JoinPartnerIntent",)
+    event_name = "join_partner"
+
+
+class LinkCodeHandler(IntentHandler):
+    intent_names = ("LinkCodeIntent",)
+    event_name = "link_code"
+
+
+class UnlinkPartnerHandler(IntentHandler):
+    intent_names = ("UnlinkPartnerIntent",)
+    event_name = "unlink_partner"
+
+
 class YesHandler(IntentHandler):
     intent_names = ("AMAZON.YesIntent",)
     event_name = "yes"

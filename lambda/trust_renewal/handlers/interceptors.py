@@ -37,7 +37,15 @@ from trust_renewal.conversation.state import (
     unit_values,
 )
 from trust_renewal.handlers.actions import DELETED_KEY
-from trust_renewal.handlers.reading import NOTICES_KEY, STATE_KEY, content_for, session_of
+from trust_renewal.handlers.linked_session import (
+    S_LINK,
+    LinkSession,
+    after_save,
+    linked_start,
+    move_account_units,
+    save_linked,
+)
+from trust_renewal.handlers.reading import LINK_KEY, NOTICES_KEY, STATE_KEY, content_for, session_of
 from trust_renewal.render.reply import speech_ssml
 from trust_renewal.storage.base import (
     ANY_REVISION,
@@ -59,7 +67,7 @@ APLA_DOCUMENT = "Alexa.Presentation.APLA.RenderDocument"
 S_STATE, S_SYNC, S_TZ = "state", "sync", "tz"
 # Every session attribute this skill writes: anything else that comes back was not
 # ours and is dropped (a new session key must be added here).
-SESSION_KEYS = frozenset({S_STATE, S_SYNC, S_TZ})
+SESSION_KEYS = frozenset({S_STATE, S_SYNC, S_TZ, S_LINK})
 # Request attribute keys: the state as this turn began, and the session's storage bookkeeping.
 BEFORE_KEY, SYNC_KEY = "state_before", "sync"
 # Request attribute: a session whose read had failed found the data deleted since.
@@ -223,7 +231,9 @@ def fits_content(state: State, content: Content) -> bool:
     return True
 
 
-def _session_state(session: dict[str, Any], content: Content) -> tuple[State, Sync] | None:
+def _session_state(
+    session: dict[str, Any], content: Content
+) -> tuple[State, Sync, LinkSession | None] | None:
     """The state and sync carried in the session; None when there are none. InvalidState if tampered."""
     zone = session.get(S_TZ)
     if zone is not None:
@@ -235,9 +245,15 @@ def _session_state(session: dict[str, Any], content: Content) -> tuple[State, Sy
         return None
     state = State.from_dict(session.get(S_STATE), strict=True)
     sync = Sync.from_json(session.get(S_SYNC))
+    link = None
+    if session.get(S_LINK) is not None:
+        try:
+            link = LinkSession.from_json(session[S_LINK], Sync)
+        except ValueError as exc:
+            raise InvalidState("the link is not what this skill wrote") from exc
     if not fits_content(state, content):
         raise InvalidState("the state names what the content does not have")
-    return state, sync
+    return state, sync, link
 
 
 class LoadStateInterceptor(AbstractRequestInterceptor):
@@ -263,50 +279,72 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
             log.warning("session attributes invalid; reading the record again", extra={"reason": str(exc)})
             session.clear()
         notices: list[str] = []
+        link: LinkSession | None = None
         if carried is not None:
-            state, sync = carried
+            state, sync, link = carried
             if not sync.read:
-                state, sync = self._retry_read(handler_input, state, sync)
+                state, sync, link = self._retry_read(handler_input, state, sync)
         else:
-            state, sync, notices = self._first_read(handler_input)
+            state, sync, link, notices = self._first_read(handler_input)
+            if link is not None and link.info(handler_input.request_envelope).delete_asked:
+                notices.append("link.delete_asked_notice")
         attrs.request_attributes[STATE_KEY] = state
         attrs.request_attributes[BEFORE_KEY] = state
         attrs.request_attributes[SYNC_KEY] = sync
+        attrs.request_attributes[LINK_KEY] = link
         if notices and request_type != "SessionEndedRequest":
             attrs.request_attributes[NOTICES_KEY] = notices
 
-    def _first_read(self, handler_input: HandlerInput) -> tuple[State, Sync, list[str]]:
+    def _first_read(
+        self, handler_input: HandlerInput
+    ) -> tuple[State, Sync, LinkSession | None, list[str]]:
         try:
             record = self.store.load(handler_input.request_envelope)
+            linked = None if record is None else linked_start(
+                self.store, handler_input.request_envelope, record, Sync
+            )
         except CorruptRecord as exc:
             log.warning(
                 "stored progress unreadable; starting afresh", extra={"user_key": _hashed_user(handler_input)}
             )
             revision = exc.revision if exc.revision is not None else ANY_REVISION
-            return State(welcomed=True), Sync(revision=revision), ["storage.corrupt"]
+            return State(welcomed=True), Sync(revision=revision), None, ["storage.corrupt"]
         except StorageUnavailable as exc:
             log.error("could not load progress", extra={"error_type": type(exc.__cause__ or exc).__name__})
             # Not a new couple: a read that failed. Nothing is saved until a read succeeds.
-            return State(welcomed=True), Sync(read=False), ["storage.load_failed"]
+            return State(welcomed=True), Sync(read=False), None, ["storage.load_failed"]
+        if linked is not None:
+            state, sync, link = linked
+            return state, sync, link, []
         sync = Sync.from_record(record)
         if record is None or record.tombstone:
-            return State(), sync, []
-        return State.from_dict(dict(record.values)), sync, []
+            return State(), sync, None, []
+        return State.from_dict(dict(record.values)), sync, None, []
 
-    def _retry_read(self, handler_input: HandlerInput, state: State, sync: Sync) -> tuple[State, Sync]:
+    def _retry_read(
+        self, handler_input: HandlerInput, state: State, sync: Sync
+    ) -> tuple[State, Sync, LinkSession | None]:
         """The read failed earlier this session: try again, quietly, and keep what this session did."""
+        envelope = handler_input.request_envelope
         try:
-            record = self.store.load(handler_input.request_envelope)
+            record = self.store.load(envelope)
+            linked = None if record is None else linked_start(self.store, envelope, record, Sync)
         except (StorageUnavailable, CorruptRecord):
-            return state, sync
+            return state, sync, None
         if record is not None and record.tombstone:
             # Never an empty starting point: this session began without seeing the
             # record, so whatever it did may predate the deletion. Nothing is saved.
             log.info("data deleted while this session could not read it; nothing saved")
             handler_input.attributes_manager.request_attributes[DELETED_ELSEWHERE_KEY] = True
-            return State(), Sync(read=False)
-        fresh = Sync.from_record(record)
-        stored = Record() if record is None or record.tombstone else record
+            return State(), Sync(read=False), None
+        link = None
+        if linked is not None:
+            # The program is a couple's: merge onto the two records seen as one.
+            shared, fresh, link = linked
+            stored = Record(values=shared.to_persisted(), stamps={**fresh.stamps, **link.account.stamps})
+        else:
+            fresh = Sync.from_record(record)
+            stored = Record() if record is None else record
         # What the couple did meanwhile is kept, except where they were: that
         # was a guess from an empty start and must not move the real place.
         changed = {u: b for u, b in sync.changed.items() if u not in _GUESSED_WITHOUT_A_READ}
@@ -328,7 +366,9 @@ class LoadStateInterceptor(AbstractRequestInterceptor):
         if any(getattr(merged, n) != getattr(state, n) for n in place):
             # What was offered was offered from the guess: "yes" must not take them back there.
             merged = replace(merged, situation=Situation.HOME, offer_target=None)
-        return merged, fresh
+        if link is not None:
+            move_account_units(fresh, link)
+        return merged, fresh, link
 
 
 class SaveStateInterceptor(AbstractResponseInterceptor):
@@ -361,13 +401,22 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
                 sync.changed.setdefault(unit, base)
                 sync.mine[unit] = stamp
             sync.clock = stamp
-        if sync.changed and sync.read:
+        link: LinkSession | None = attrs.request_attributes.get(LINK_KEY)
+        if link is not None:
+            move_account_units(sync, link)
+        if (sync.changed or (link is not None and link.account.changed)) and sync.read:
             writer = secrets.token_hex(8)
             try:
-                record = self.store.save(
-                    handler_input.request_envelope, sync.changes(state, writer), merge=merge_changes
-                )
-                state, sync = _adopt(state, record)
+                if link is None:
+                    record = self.store.save(
+                        handler_input.request_envelope, sync.changes(state, writer), merge=merge_changes
+                    )
+                    state, sync = _adopt(state, record)
+                else:
+                    couple, account = save_linked(
+                        self.store, handler_input.request_envelope, state, sync, link, writer
+                    )
+                    state, sync = after_save(state, sync, link, couple, account, _adopt)
             except RecordDeleted:
                 log.info("save refused: the data was deleted after this session read it")
                 _tell_deleted(handler_input, response)
@@ -380,9 +429,15 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
                 # It may have landed all the same (a timeout after sending): the next
                 # save recognises this token on the stored record as its own write.
                 sync.pending = (*sync.pending, writer)[-MAX_PENDING:]
+                if link is not None:
+                    link.account.pending = (*link.account.pending, writer)[-MAX_PENDING:]
                 _apologise(handler_input, response)
         session[S_STATE] = state.to_session()
         session[S_SYNC] = sync.to_json()
+        if link is not None:
+            session[S_LINK] = link.to_json()
+        else:
+            session.pop(S_LINK, None)
 
 
 def _adopt(state: State, record: Record) -> tuple[State, Sync]:

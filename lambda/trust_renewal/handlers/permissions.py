@@ -73,7 +73,9 @@ class PermissionEventHandler(AbstractRequestHandler):
             kept = without_revoked(state, granted)
             if kept != state:
                 # The store saves only the fields that differ (storage.base.save_attributes).
-                attrs.persistent_attributes = kept.to_persisted()
+                before, after = state.to_persisted(), kept.to_persisted()
+                # Only what was forgotten: a linked account's record holds its own fields alone.
+                attrs.persistent_attributes = {k: v for k, v in after.items() if before.get(k) != v}
                 attrs.save_persistent_attributes()
                 log.info("permission revoked: stored data forgotten", extra={"user_key": key})
         except (StorageUnavailable, CorruptRecord) as exc:

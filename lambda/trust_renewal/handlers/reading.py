@@ -14,10 +14,12 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.content import Content, load_content
 from trust_renewal.conversation import Event, State
+from trust_renewal.conversation.events import LinkInfo
 from trust_renewal.handlers.countries import country_of
 from trust_renewal.handlers.time_zones import device_key, device_time_zone
 
 STATE_KEY = "state"  # request attribute holding the State loaded for this turn
+LINK_KEY = "link"  # request attribute: the session's link to a couple (handlers.linked_session)
 NOTICES_KEY = "notices"  # request attribute: phrase keys to say before the reply
 
 
@@ -88,8 +90,14 @@ def build_event(handler_input: HandlerInput, kind: str, name: str | None = None,
         country=country_of(time_zone(handler_input), getattr(request, "locale", None)),
         new_session=bool(session is None or session.new),
         plays_sounds=plays_sounds(envelope, current_state(handler_input)),
+        link=_link_info(handler_input),
         **extra,
     )
+
+
+def _link_info(handler_input: HandlerInput) -> LinkInfo:
+    link = handler_input.attributes_manager.request_attributes.get(LINK_KEY)
+    return link.info(handler_input.request_envelope) if link is not None else LinkInfo()
 
 
 def device_id_of(envelope: Any) -> str | None:

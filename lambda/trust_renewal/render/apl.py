@@ -115,6 +115,15 @@ def _safety_numbers(reply: Reply, content: Content) -> str:
     return "<br>".join(dict.fromkeys(shown))
 
 
+def _link_code(reply: Reply) -> str:
+    """A linking code this reply gives ("481 529", read more easily in two halves), or ""."""
+    for line in reply.speech:
+        if line.key == "phrase:link.code":
+            digits = "".join(c for c in line.kwargs.get("digits", "") if c.isdigit())
+            return f"{digits[:3]} {digits[3:]}" if digits else ""
+    return ""
+
+
 def screen_data(reply: Reply, state: State, content: Content) -> dict[str, Any]:
     """The ``payload`` datasource: everything the document shows, as plain text and numbers."""
     done = len(set(state.finished) & set(content.exercises_by_id))
@@ -135,6 +144,11 @@ def screen_data(reply: Reply, state: State, content: Content) -> dict[str, Any]:
         "nextSpoken": _text(content, "screen.next_label"),
         "number": _safety_numbers(reply, content),
     }
+    code = _link_code(reply)
+    if code and not screen["number"]:
+        # The code to say on the partner's Alexa, large, as on the safety screen.
+        screen.update(heading="", title=_text(content, "screen.link_code"), number=code, progressText="")
+        return {"screen": screen}
     if screen["number"]:
         # Safety first: the numbers, large, under a plain title; no step or program shown.
         screen.update(heading="", title=_text(content, "safety.card_title"), progressText="")
@@ -158,8 +172,8 @@ def screen_directive(
     supported_interfaces: Any, reply: Reply, state: State, content: Content
 ) -> Any | None:
     """A RenderDocument directive for this reply, or None (no screen, or the session ends)."""
-    if reply.silent or reply.end_session or not reply.speech:
-        return None
+    if reply.silent or not reply.speech or (reply.end_session and not _link_code(reply)):
+        return None  # a linking code stays on the screen after the session closes
     document = document_for(supported_interfaces)
     if document is None:
         return None

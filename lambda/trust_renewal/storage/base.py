@@ -235,11 +235,20 @@ class Store(AbstractPersistenceAdapter):
         """
 
     # The loop ----------------------------------------------------------------------
-    def load(self, request_envelope: Any) -> Record | None:
-        """The couple's record; None for a couple never seen. Raises on a failed read."""
-        return self._read(request_envelope, key_for(request_envelope))
+    def load(self, request_envelope: Any, key: str | None = None) -> Record | None:
+        """The couple's record; None for a couple never seen. Raises on a failed read.
 
-    def save(self, request_envelope: Any, changes: Changes, merge: Merge | None = None) -> Record:
+        ``key`` names another record than the account's own (a linked couple's, storage.linking).
+        """
+        return self._read(request_envelope, key or key_for(request_envelope))
+
+    def save(
+        self,
+        request_envelope: Any,
+        changes: Changes,
+        merge: Merge | None = None,
+        key: str | None = None,
+    ) -> Record:
         """Write this session's changes, merged onto whatever is stored now.
 
         The first write assumes nothing changed since the session's revision (one
@@ -250,7 +259,7 @@ class Store(AbstractPersistenceAdapter):
         ``merge`` (default: the store's) decides how the changes meet what is stored.
         """
         merge = merge or self.merge
-        key = key_for(request_envelope)
+        key = key or key_for(request_envelope)
         expected = changes.revision
         base = expected if expected is not None and expected > 0 else 0
         writer = changes.writer
@@ -294,14 +303,14 @@ class Store(AbstractPersistenceAdapter):
             candidate = Record(values, stamps, stored.revision + 1, writer=writer)
         raise StorageUnavailable("the record kept changing while saving")
 
-    def delete(self, request_envelope: Any) -> Record:
+    def delete(self, request_envelope: Any, key: str | None = None) -> Record:
         """Replace the couple's record with a tombstone; tried again once before giving up.
 
         The tombstone holds no personal data and expires after 30 days. Its
         revision is its own stamp, unique, so no session that read an earlier
         record (or an earlier tombstone) can write over it.
         """
-        key = key_for(request_envelope)
+        key = key or key_for(request_envelope)
         stamp = change_stamp()
         tombstone = Record(values={}, stamps={}, revision=stamp, deleted_at=stamp)
         started = time.monotonic()

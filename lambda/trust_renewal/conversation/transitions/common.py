@@ -40,6 +40,11 @@ FAMILY: dict[Situation, str] = {
     S.COMPLETE: "complete",
     S.PAUSED: "home",
     S.SAFETY: "home",
+    S.CONFIRM_JOIN: "confirm",
+    S.ASK_CODE: "code",
+    S.CONFIRM_UNLINK: "confirm",
+    S.CHOOSE_DELETE: "confirm",
+    S.CONFIRM_DELETE_SHARED: "confirm",
 }
 
 
