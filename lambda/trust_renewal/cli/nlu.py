@@ -25,13 +25,25 @@ from typing import Any
 from trust_renewal.interaction_models import LOCALES
 
 FALLBACK = "AMAZON.FallbackIntent"
-# The safety routes and the intents that take each one (conversation/safety.py).
+# The safety routes and the corpus intents filed under each (conversation/safety.py, docs/safety.md).
 ROUTES: dict[str, tuple[str, ...]] = {
-    "self_harm": ("SelfHarmIntent",),
+    "self_harm": ("SelfHarmIntent", "HarmDoneIntent", "WorryAboutSomeoneIntent"),
     "abuse_danger": ("AbuseIntent", "SafetyIntent"),
-    "distress": ("DistressIntent",),
+    "distress": ("DistressIntent", "HopelessIntent"),
 }
-SAFETY_INTENTS = tuple(name for names in ROUTES.values() for name in names)
+_CRISIS_LINE = ("SelfHarmIntent", "HarmDoneIntent", "WorryAboutSomeoneIntent")
+# The answers that reach help for a phrasing meant as each safety intent: a self-harm phrasing is
+# helped by the crisis line whichever of its three replies gives it, or by the direct question
+# hopelessness asks ("are you having thoughts of ending your life?"); a distress phrasing by the
+# distress answer or that question; hopelessness by that question or the crisis line itself.
+REACHES: dict[str, tuple[str, ...]] = {
+    **{name: (*_CRISIS_LINE, "HopelessIntent") for name in _CRISIS_LINE},
+    "AbuseIntent": ROUTES["abuse_danger"],
+    "SafetyIntent": ROUTES["abuse_danger"],
+    "DistressIntent": ROUTES["distress"],
+    "HopelessIntent": ("HopelessIntent", *_CRISIS_LINE),
+}
+SAFETY_INTENTS = tuple(dict.fromkeys(name for names in REACHES.values() for name in names))
 # The bar every locale and both ways of understanding must clear (issue 21).
 FLOORS: dict[str, float] = {
     "overall": 0.90,
@@ -185,7 +197,7 @@ def score(
     routes = {}
     for route, names in ROUTES.items():
         said = [o for o in outcomes if o.phrasing.intent in names]
-        routes[route] = (sum(o.intent in names for o in said), len(said))
+        routes[route] = (sum(o.intent in REACHES[o.phrasing.intent] for o in said), len(said))
     ordinary = [o for o in outcomes if o.phrasing.intent == FALLBACK]
     false_alarms = [o for o in ordinary if o.intent in SAFETY_INTENTS]
     not_copies = [o for o in outcomes if not o.copy]
