@@ -135,9 +135,12 @@ def test_a_lone_word_out_of_the_blue_is_not_taken_as_a_name(lambda_module, match
 
 
 def test_a_number_never_lands_on_the_names_intent(lambda_module) -> None:
+    # A bare number is understood only where it was asked for: to "what are your names?"
+    # it is neither a name nor a jump to step three; the question is asked again.
     content = load_content("en-US")
     talk = talk_to(lambda_module)
     talk.launch()
     talk.say("SetNamesIntent")
     reply = talk.say("SetNamesIntent", nameAlone="three")
-    assert reply.startswith(f"Step 3, {content.steps[2].title}.")
+    assert "Three" not in reply and not reply.startswith(f"Step 3, {content.steps[2].title}.")
+    assert reply.endswith("What are your names?")

@@ -31,43 +31,68 @@ def test_the_interface_is_declared():
     assert {"type": "CAN_FULFILL_INTENT_REQUEST"} in MANIFEST["manifest"]["apis"]["custom"]["interfaces"]
 
 
-@pytest.mark.parametrize("intent", ["TodaysExerciseIntent", "ProgressIntent"])
-def test_what_works_for_anyone_from_anywhere_is_yes(intent):
-    verdict, store = _ask(intent)
-    assert verdict["canFulfill"] == "YES"
-    assert store.records == {} and store.writes == 0  # asking is not using: nothing stored
+@pytest.fixture(scope="module")
+def matcher():
+    from trust_renewal.cli.matcher import Matcher
+
+    return Matcher.for_locale("en-US", skill_id=SKILL_ID)
 
 
-def test_a_step_by_a_topic_of_ours_is_yes_and_the_slot_understood():
-    verdict, _ = _ask("GoToStepIntent", {"topic": "forgiveness"})
-    assert verdict == {
-        "canFulfill": "YES",
-        "slots": {"topic": {"canUnderstand": "YES", "canFulfill": "YES"}},
-    }
+@pytest.fixture
+def on_lambda(monkeypatch):
+    from support.lambda_support import lambda_on_moto
+
+    yield from lambda_on_moto(monkeypatch)
 
 
-@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
-def test_a_step_number_of_the_program_is_yes_in_every_locale(locale):
-    verdict, _ = _ask("GoToStepIntent", {"stepNumber": "4"}, locale=locale)
-    assert verdict["canFulfill"] == "YES"
+def _ask_lambda(module, matcher, said: str) -> dict:
+    """What Alexa would send for ``said`` without the skill's name, through lambda_handler."""
+    heard = matcher.match(said)
+    builder = EnvelopeBuilder(SKILL_ID, user_id="amzn1.ask.account.NAMEFREE", locale="en-US")
+    slots = {k: {"name": k, **v} for k, v in heard.slots.items()}
+    envelope = builder.event("CanFulfillIntentRequest", intent={"name": heard.intent, "slots": slots})
+    answer = module.lambda_handler(envelope, None)
+    assert "outputSpeech" not in answer["response"]
+    return answer["response"]["canFulfillIntent"]
 
 
 @pytest.mark.parametrize(
-    ("slots", "slot"),
+    "said",
     [
-        ({"topic": "gardening"}, "topic"),
-        ({"stepNumber": "13"}, "stepNumber"),
-        ({"stepNumber": "0"}, "stepNumber"),
+        "what's today's step in rebuilding trust",
+        "help us with our trust exercise tonight",
+        "how are we doing with rebuilding trust",
+        "what's our progress on the apology exercise",
     ],
 )
-def test_a_step_or_topic_we_do_not_have_is_no(slots, slot):
-    verdict, _ = _ask("GoToStepIntent", slots)
+def test_a_request_that_names_the_program_is_yes(on_lambda, matcher, said):
+    verdict = _ask_lambda(on_lambda, matcher, said)
+    assert verdict["canFulfill"] == "YES"
+    assert verdict["slots"] == {"programName": {"canUnderstand": "YES", "canFulfill": "YES"}}
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["what are we doing today", "where are we", "give us an update", "how are we doing", "go to step four"],
+)
+def test_a_generic_question_is_no_so_the_program_never_opens_for_anyone_who_asks(on_lambda, matcher, said):
+    # Someone in the household asking this must not land in a betrayal-recovery program.
+    assert _ask_lambda(on_lambda, matcher, said)["canFulfill"] == "NO"
+
+
+@pytest.mark.parametrize("intent", ["TodaysExerciseIntent", "ProgressIntent"])
+def test_today_or_progress_without_naming_the_program_is_no_and_stores_nothing(intent):
+    verdict, store = _ask(intent)
     assert verdict["canFulfill"] == "NO"
-    assert verdict["slots"][slot] == {"canUnderstand": "NO", "canFulfill": "NO"}
+    assert store.records == {} and store.writes == 0  # asking is not using: nothing stored
 
 
-def test_a_step_with_no_number_or_topic_is_no():
-    assert _ask("GoToStepIntent")[0]["canFulfill"] == "NO"
+@pytest.mark.parametrize(
+    "slots",
+    [{"topic": "forgiveness"}, {"stepNumber": "4"}, {"topic": "gardening"}, {"stepNumber": "12"}, {"stepNumber": "13"}, {"stepNumber": "0"}, {}],
+)
+def test_a_step_by_number_or_topic_names_no_program_and_is_no(slots):
+    assert _ask("GoToStepIntent", slots)[0]["canFulfill"] == "NO"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ from ask_sdk_model import RequestEnvelope
 
 from trust_renewal.cli.matcher import (
     FALLBACK,
+    HEARD_WHOLE,
+    HEARD_WITHIN,
     Matcher,
     load_builtin_utterances,
     normalise,
@@ -76,7 +78,7 @@ def test_every_sample_of_every_locale_is_heard_as_its_own_intent(locale: str) ->
     matcher = Matcher(model)
     builtins = load_builtin_utterances()
     topic = language_model(model)["types"][0]["values"][0]["name"]["value"]
-    examples = {**EXAMPLES, "STEP_TOPIC": topic}
+    examples = {**EXAMPLES, "STEP_TOPIC": topic, "PROGRAM": "rebuilding trust"}
     wrong = []
     for intent in language_model(model)["intents"]:
         slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
@@ -244,10 +246,19 @@ def test_saying_you_are_not_safe_is_heard_as_safety(matcher: Matcher, typed: str
 
 
 @pytest.mark.parametrize(
-    "typed", ["I feel terrible about what I did", "I hurt him when I lied", "that hurt"]
+    "typed",
+    [
+        "I feel terrible about what I did",
+        "I hurt him when I lied",
+        "that hurt",
+        "he beat me at chess again",
+        "she pushed me to try yoga",
+        "I'm in danger of falling asleep",
+    ],
 )
 def test_ordinary_words_about_hurt_are_not_heard_as_safety(matcher: Matcher, typed: str) -> None:
-    assert matcher.match(typed).intent == "AMAZON.FallbackIntent"
+    # Words of harm in an everyday sense never give crisis numbers or stop the exercise.
+    assert matcher.match(typed).intent not in (*HEARD_WITHIN, *HEARD_WHOLE)
 
 
 @pytest.mark.parametrize("typed", ["help", "help me", "what can I say"])

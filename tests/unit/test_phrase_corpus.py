@@ -58,17 +58,26 @@ def test_every_intent_understands_most_of_its_corpus(model: dict, matcher: Match
     assert short == {}
 
 
-def test_no_phrasing_is_heard_as_a_different_intent(model: dict, matcher: Matcher) -> None:
-    # A miss may fall back (Alexa asks again); it must never do something else.
+# Misheard as one of these, a phrasing would end, erase or derail something the couple did not ask for.
+NEVER_BY_MISTAKE = frozenset(
+    {"SelfHarmIntent", "AbuseIntent", "SafetyIntent", "DistressIntent", "DeleteDataIntent",
+     "AMAZON.StartOverIntent", "RolesClearIntent", "StopRemindersIntent", "AMAZON.CancelIntent"}
+)  # fmt: skip
+MAX_MISROUTED = 0.03  # a statistical model, like Alexa's, sometimes hears another intent
+
+
+def test_a_misheard_phrasing_never_does_something_drastic(model: dict, matcher: Matcher) -> None:
+    # A miss may fall back (Alexa asks again) or, rarely, land on a near intent; never on one
+    # that gives crisis lines, ends the program or erases something.
     corpus = load_corpus()
     present = present_intents(model)
-    wrong = [
-        (r.intent, r.misrouted)
-        for section in ("intents", "held_out")
-        for r in measure(matcher, corpus[section], present)
-        if r.misrouted
+    rows = [r for section in ("intents", "held_out") for r in measure(matcher, corpus[section], present)]
+    drastic = [
+        (r.intent, said, heard) for r in rows for said, heard in r.misrouted if heard in NEVER_BY_MISTAKE
     ]
-    assert wrong == []
+    assert drastic == []
+    misrouted = sum(len(r.misrouted) for r in rows)
+    assert misrouted <= MAX_MISROUTED * sum(r.total for r in rows), [r.misrouted for r in rows if r.misrouted]
 
 
 def test_the_models_doc_shows_the_measured_figures(model: dict) -> None:

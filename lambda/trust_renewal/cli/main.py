@@ -18,6 +18,10 @@ COMMANDS = {
         "trust_renewal.cli.models",
         "build or check the interaction models from their source",
     ),
+    "nlu": (
+        "trust_renewal.cli.nlu",
+        "measure how well the samples teach a statistical NLU, on the held-out corpus",
+    ),
     "package": (
         "trust_renewal.cli.package",
         "assemble the skill package for the ASK CLI (ask deploy)",

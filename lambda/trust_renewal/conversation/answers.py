@@ -15,7 +15,13 @@ here, before the intent's handler runs. Rules, in order:
 - a name said alone counts only as the answer to "what are your names?", and then
   it is a name even if Alexa filed it as an unknown step topic;
 - while "in the morning or in the evening?" is asked, the answer settles a.m./p.m.;
-- while "which of you was hurt?" is asked, one name said alone is that partner.
+- while "which of you was hurt?" is asked, one name said alone is that partner;
+- a "name" that is a safety word ("suicide", "abuse", "danger") takes that safety
+  route, wherever it was said; a command, a filler ("pass", "uh huh") or a word
+  no one is called is never taken as a name: the names question is asked again;
+- a bare number is a step only while a step is asked (or a reminder's hour while a
+  time is): "three" to "on a scale of one to ten" never jumps to step three;
+- roles never take pronouns for names: "they hurt me" is the abuse route.
 
 The open question is the last line the skill said (``State.last``), so nothing new
 is stored: a question is open until the skill says something else.
@@ -58,6 +64,26 @@ _TIME_QUESTIONS = ("time", "am_or_pm", "am_or_pm_again", "part_time")
 _MORNING = ("MO",)
 _LATER = ("AF", "EV", "NI")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+# Words said where a name was expected that are a cry for help: the route they take.
+SAFETY_WORDS = {
+    "self_harm": frozenset({"suicide", "suicidal", "die", "dying", "overdose", "kill myself", "end it"}),
+    "abuse": frozenset(
+        {"abuse", "abused", "abuser", "violence", "violent", "rape", "raped", "hit", "beaten"}
+    ),
+    "safety": frozenset({"danger", "unsafe", "not safe", "emergency", "police", "help me"}),
+}
+# Words that are a command, a filler or part of a sentence, never someone's first name.
+NOT_NAMES = frozenset(
+    {"pass", "skip", "next", "stop", "cancel", "help", "repeat", "again", "back", "pause", "resume",
+     "continue", "yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "sure", "done", "finished",
+     "quit", "exit", "wait", "more", "uh", "um", "uh huh", "mm", "hmm", "er", "erm", "huh", "what",
+     "whatever", "nothing", "nobody", "none", "someone", "somebody", "anyone", "i", "me", "my", "we",
+     "us", "you", "he", "she", "they", "them", "him", "her", "it", "this", "that", "the", "a", "and",
+     "hello", "hi", "thanks", "thank you", "please", "sorry", "both", "neither", "husband", "wife",
+     "partner", "boyfriend", "girlfriend", "hurt", "hurting"}
+)  # fmt: skip
+# Who someone is when a roles sample took a pronoun for a name ("they hurt me").
+PRONOUNS = frozenset({"i", "me", "he", "she", "they", "them", "him", "her", "we", "us", "you", "someone"})
 _UNITS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -123,6 +149,10 @@ def interpret(state: State, event: Event, content: Content) -> Event:
             return _as(event, "link_code", code=heard)
     if event.name == "set_names":
         return _names(event, slots, asked, content)
+    if event.name == "roles_hurt":
+        named = [slots.get(k, "").strip().lower() for k in ("hurtName", "causedName")]
+        if any(n in PRONOUNS for n in named if n):
+            return _as(event, "abuse")  # "they hurt me" is not who was hurt in the program
     heard_topic = slots.get("topic", "").strip()
     if event.name == "go_to_step" and asked == "names" and heard_topic and not event.slot_ids.get("topic"):
         # A custom slot takes any words: names heard as an unknown topic are the names asked for.
@@ -149,6 +179,26 @@ def interpret(state: State, event: Event, content: Content) -> Event:
     return event
 
 
+def safety_route_of(words: str) -> str | None:
+    """The safety intent a word or two said alone stands for ("suicide" → self_harm)."""
+    said = " ".join(re.sub(r"[^a-z' ]+", " ", words.lower()).split())
+    return next((route for route, known in SAFETY_WORDS.items() if said in known), None)
+
+
+def plausible_name(words: str) -> bool:
+    """A first name as someone says it: one or two words of letters, not a command or filler."""
+    said = " ".join(words.lower().split())
+    parts = said.split()
+    return (
+        bool(parts)
+        and len(parts) <= 2
+        and said not in NOT_NAMES
+        and not any(p in NOT_NAMES for p in parts)
+        and all(re.fullmatch(r"[a-z][a-z'\-]+", p) for p in parts)
+        and safety_route_of(said) is None
+    )
+
+
 # Slots where a bare number can land, whichever intent Alexa picked for it.
 _NUMBER_SLOTS = ("code", "stepNumber", "time", "nameAlone", "firstName")
 
@@ -171,6 +221,10 @@ def _names(event: Event, slots: dict[str, str], asked: str | None, content: Cont
     given = [g for g in given if g]
     if not given:
         return event
+    for words in given:
+        route = safety_route_of(words)
+        if route is not None:
+            return _as(event, route)  # "suicide" to "what are your names?" is a cry for help
     topic = topic_step(" and ".join(given), content)
     if topic is not None:
         return _as(event, "go_to_step", topic=" and ".join(given).lower(), _topic_id=topic)
@@ -178,7 +232,13 @@ def _names(event: Event, slots: dict[str, str], asked: str | None, content: Cont
     if number is not None:
         if asked in ("time", "am_or_pm") and 1 <= number <= 23:
             return _as(event, "set_reminder", time=f"{number:02d}:00")
-        return _as(event, "go_to_step", stepNumber=str(number))
+        if asked == "step":
+            return _as(event, "go_to_step", stepNumber=str(number))
+        # "three" to a scale question is not step three; to the names question, not a name.
+        return _as(event, "set_names") if asked == "names" else _as(event, "fallback")
+    if not all(plausible_name(g) for g in given):
+        # "pass", "uh huh": not names. Asked for names, ask again; otherwise nothing was meant.
+        return _as(event, "set_names") if asked == "names" or not slots.get(ALONE) else _as(event, "fallback")
     if asked == "roles" and slots.get(ALONE):
         return _as(event, "roles_hurt", hurtName=slots[ALONE])  # "Maya": the partner who was hurt
     if slots.get(ALONE):

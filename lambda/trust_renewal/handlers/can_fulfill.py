@@ -2,12 +2,14 @@
 
 Alexa asks skills that declare ``CAN_FULFILL_INTENT_REQUEST`` whether they can
 handle a request spoken without the skill's name. The answer must be true for
-any user, with no session and nothing stored, so only three things get YES:
-
-- today's exercise and "how are we doing" (they work for anyone, from anywhere
-  in the program);
-- going to a step by a number of the program or a topic one of its steps is about
-  ("help us with forgiveness"), and only when the number or topic is one we have.
+any user, with no session and nothing stored, and discreet: a betrayal-recovery
+program must not open for anyone in the household who asks "what are we doing
+today", "where are we" or "give us an update". So YES only when the request
+names what this program is for, in its ``programName`` slot (type PROGRAM: "rebuilding
+trust", "our exercise", "the apology exercise"): today's exercise ("what's today's
+step in rebuilding trust") and progress ("how are we doing with our trust
+exercise"). A step by number or topic ("go to step four", "help us with
+communication") names no program: NO, as for any other skill's steps.
 
 Everything else is NO: navigation ("next", "done", "skip") only makes sense inside
 an exercise, names, reminders and deleting data belong in a session the couple
@@ -28,6 +30,8 @@ from trust_renewal.handlers.reading import content_for
 
 ANYWHERE = frozenset({"TodaysExerciseIntent", "ProgressIntent"})
 STEP_INTENT = "GoToStepIntent"
+PROGRAM_SLOT = "programName"
+PROGRAM_IDS = frozenset({"trust", "exercise"})
 
 
 def _resolved_id(slot: Any) -> str | None:
@@ -52,15 +56,23 @@ def step_slot_understood(name: str, slot: Any, content: Any) -> bool:
     return False
 
 
+def names_the_program(slot: Any) -> bool:
+    """The request said what this program is for ("rebuilding trust", "our exercise")."""
+    if slot is None or not (getattr(slot, "value", None) or "").strip():
+        return False
+    return _resolved_id(slot) in PROGRAM_IDS
+
+
 def verdict(intent_name: str, slots: dict[str, Any], content: Any) -> tuple[str, dict[str, bool]]:
     """("YES" | "NO", {slot name: understood}) for one name-free request."""
+    given = {name: slot for name, slot in slots.items() if slot is not None and getattr(slot, "value", None)}
     if intent_name in ANYWHERE:
-        return "YES", {}
+        named = names_the_program(slots.get(PROGRAM_SLOT))
+        return ("YES" if named else "NO"), ({PROGRAM_SLOT: named} if PROGRAM_SLOT in given else {})
     if intent_name != STEP_INTENT:
         return "NO", {}
-    given = {name: slot for name, slot in slots.items() if slot is not None and getattr(slot, "value", None)}
     understood = {name: step_slot_understood(name, slot, content) for name, slot in given.items()}
-    return ("YES" if understood and all(understood.values()) else "NO"), understood
+    return "NO", understood
 
 
 class CanFulfillIntentHandler(AbstractRequestHandler):
