@@ -31,14 +31,14 @@ from trust_renewal.cli.matcher import FALLBACK, canonical, load_builtin_utteranc
 
 # Below this probability for its best intent an utterance is out of domain.
 # Chosen on the development corpus (tests/corpus/nlu_dev.json), never on the held-out one.
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.3
 # How sharply the SVM's scores become a confidence (a softmax of SCALE * score).
 SCALE = 4.0
 # The SVM's regularisation, and whether each intent weighs the same whatever its size.
-CLASSIFIER_C = 1.0
+CLASSIFIER_C = 0.3
 CLASS_WEIGHT: str | None = None
 # How much each out-of-domain sample counts against the intents' samples.
-FALLBACK_WEIGHT = 1.0
+FALLBACK_WEIGHT = 2.0
 # How many values fill each {slot} when a sample is expanded for training.
 VALUES_PER_SLOT = 4
 _SLOT = re.compile(r"\{(\w+)\}")
