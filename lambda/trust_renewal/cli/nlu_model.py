@@ -41,6 +41,8 @@ CLASS_WEIGHT: str | None = None
 FALLBACK_WEIGHT = 2.0
 # How many values fill each {slot} when a sample is expanded for training.
 VALUES_PER_SLOT = 4
+# Openings that soften what follows without changing it (compared in canonical form).
+_SOFT_OPENINGS = frozenset({"to be honest", "i think", "i mean", "you know", "i guess"})
 _SLOT = re.compile(r"\{(\w+)\}")
 _TIME_WORDS = frozenset(
     {"am", "pm", "a", "m", "p", "oclock", "half", "quarter", "past", "to", "noon", "midnight", "morning",
@@ -217,6 +219,9 @@ class IntentModel:
 
     def predict(self, text: str) -> Prediction:
         words = canonical(text).split()
+        # An opening that only softens ("to be honest, ...") says nothing of the intent.
+        while len(words) > 2 and " ".join(words[:3]) in _SOFT_OPENINGS or " ".join(words[:2]) in _SOFT_OPENINGS:
+            words = words[3:] if " ".join(words[:3]) in _SOFT_OPENINGS else words[2:]
         if not words:
             return Prediction(FALLBACK, 1.0)
         import numpy as np
