@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from trust_renewal.config import LOCAL_SKILL_ID
+from trust_renewal.conversation.answers import NOT_NAMES
 
 FALLBACK = "AMAZON.FallbackIntent"
 
@@ -244,6 +245,15 @@ def _typed(slot_type: str, slot: dict[str, Any]) -> bool:
     return authority.get("status", {}).get("code") == "ER_SUCCESS_MATCH"
 
 
+def _unresolved(match: Match) -> bool:
+    """A custom slot of the match holds words that are none of its type's values."""
+    for slot in match.slots.values():
+        authority = slot.get("resolutions", {}).get("resolutionsPerAuthority", [{}])[0]
+        if authority.get("status", {}).get("code") == "ER_SUCCESS_NO_MATCH":
+            return True
+    return False
+
+
 def load_builtin_utterances() -> dict[str, list[str]]:
     """What Alexa's built-in intents understand (they carry no samples in the model)."""
     node = resources.files("trust_renewal.cli").joinpath("builtin_utterances.json")
@@ -336,9 +346,17 @@ class Matcher:
         found = self._match_samples(text)
         if found.intent in (*HEARD_WITHIN, *HEARD_WHOLE):
             return found
+        if found.sample is not None and "{" not in found.sample:
+            # A sample said whole, with no slot to stretch over other words, is what Alexa
+            # sends: "I feel angry" is the feeling, even though "I feel so angry" is distress
+            # and an out-of-domain sample stays out of domain.
+            return found
         understood = self._understand(text) if self.statistical else None
-        if found.is_fallback and understood is not None:
-            found = self._from_prediction(understood)
+        if understood is not None and (found.is_fallback or _unresolved(found)):
+            # A custom slot stretched over words none of its values are ("let's do {topic}"
+            # over "the rest another night") is weak: the model reading the whole sentence decides.
+            if found.is_fallback or understood.intent != FALLBACK:
+                found = self._from_prediction(understood)
         within = self._match_safety(text)
         if within is None or (found.intent == within.intent):
             return found
@@ -414,6 +432,11 @@ class Matcher:
             slots = self._fill(pattern, found)
             if slots is None:
                 continue
+            if pattern.literal_words and any(
+                slot_type == "AMAZON.FirstName" and (found.group(name) or "") in NOT_NAMES
+                for name, slot_type in pattern.slot_types.items()
+            ):
+                continue  # "I'm okay" is not "I'm {name}": a filler or command is nobody's name
             typed = {name: _typed(pattern.slot_types[name], slots[name]) for name in pattern.slot_types}
             if pattern.literal_words == 0 and not all(
                 ok or pattern.slot_types[name] == "AMAZON.FirstName" for name, ok in typed.items()
