@@ -14,6 +14,7 @@ import importlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -230,9 +231,13 @@ class Match:
 class _Pattern:
     intent: str
     sample: str
-    regex: re.Pattern[str]
+    source: str  # the regular expression, compiled when first needed
     literal_words: int
     slot_types: dict[str, str]  # group name → slot type
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
 
 def _typed(slot_type: str, slot: dict[str, Any]) -> bool:
@@ -243,6 +248,10 @@ def _typed(slot_type: str, slot: dict[str, Any]) -> bool:
         return False
     authority = slot.get("resolutions", {}).get("resolutionsPerAuthority", [{}])[0]
     return authority.get("status", {}).get("code") == "ER_SUCCESS_MATCH"
+
+
+def _literal_key(words: str) -> str:
+    return " ".join(words.replace("'", "").split())
 
 
 def _unresolved(match: Match) -> bool:
@@ -308,6 +317,16 @@ class Matcher:
             samples = [*intent.get("samples", []), *builtins.get(intent["name"], [])]
             for sample in dict.fromkeys(samples):
                 self.patterns.append(self._compile(intent["name"], sample))
+        # Samples without slots are looked up by their words (apostrophes aside) rather than
+        # tried one by one: thousands of them, and the chat reads every line against all.
+        self._literal: dict[str, list[int]] = {}
+        self._slotted: list[int] = []
+        for order, pattern in enumerate(self.patterns):
+            if pattern.slot_types:
+                self._slotted.append(order)
+            else:
+                key = _literal_key(" ".join(normalise(t) for t in pattern.sample.replace("-", " ").split()))
+                self._literal.setdefault(key, []).append(order)
 
     @classmethod
     def for_locale(cls, locale: str = "en-US", skill_id: str = LOCAL_SKILL_ID) -> Matcher:
@@ -331,7 +350,7 @@ class Matcher:
                 # Apostrophes are optional so "whats" matches "what's".
                 parts.append(re.escape(normalise(token)).replace("'", "'?"))
                 literal += 1
-        return _Pattern(intent, sample, re.compile(" ".join(parts)), literal, types)
+        return _Pattern(intent, sample, " ".join(parts), literal, types)
 
     def match(self, text: str) -> Match:
         """The intent and slots Alexa would send for what someone said.
@@ -425,7 +444,9 @@ class Matcher:
     def _match_words(self, spoken: str) -> Match:
         best: tuple[tuple[int, int, int], int, Match] | None = None
         whole: Match | None = None
-        for order, pattern in enumerate(self.patterns):
+        candidates = sorted({*self._literal.get(_literal_key(spoken), ()), *self._slotted})
+        for order in candidates:
+            pattern = self.patterns[order]
             found = pattern.regex.fullmatch(spoken)
             if not found:
                 continue

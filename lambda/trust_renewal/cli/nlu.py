@@ -243,8 +243,17 @@ def evaluate(
     chat = Matcher(model)
     known = [i["name"] for i in model["interactionModel"]["languageModel"]["intents"]]
 
+    copies: dict[str, bool] = {}
+
     def is_copy(text: str) -> bool:
-        return not exact.match_sample(text).is_fallback
+        if text not in copies:
+            copies[text] = not exact.match_sample(text).is_fallback
+        return copies[text]
+
+    if pipelines != ["samples"]:
+        # One pass of the vectorisers over the whole corpus; the chat's matcher shares the
+        # trained model (trained() keeps one per interaction model), so it reuses these too.
+        trained(model).predict_many([p.text for p in corpus])
 
     def by_model(text: str) -> tuple[str, dict[str, str]]:
         assert statistical is not None
