@@ -61,9 +61,10 @@ def test_every_locale_meets_the_accuracy_and_safety_floors(reports, locale: str)
         assert below == {}, (report.pipeline, below, report.worst[:10])
 
 
-# Issue 21 asks for at most 3% (MAX_FALSE_ALARMS); not met yet: 7 of 112 (docs/nlu.md). Until it is,
-# this bound keeps it from getting worse; lower it to MAX_FALSE_ALARMS as the samples improve.
-FALSE_ALARMS_NOW = 7 / 112
+# Issue 21 asks for at most 3% (MAX_FALSE_ALARMS); not met yet: 5 of 132 (3.8%, was 7 of 112) after the
+# out-of-domain samples and the model's settings chosen on tests/corpus/nlu_dev.json only (docs/nlu.md).
+# Until it is, this bound keeps it from getting worse; lower it to MAX_FALSE_ALARMS as the samples improve.
+FALSE_ALARMS_NOW = 5 / 132
 
 
 @pytest.mark.parametrize("locale", LOCALES)
