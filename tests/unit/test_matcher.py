@@ -284,3 +284,27 @@ def test_the_shipped_model_resolves_the_contents_own_topics(content) -> None:
     topic = step.topics[-1] if step.topics else step.title
     match = matcher.match(f"let's work on {topic}")
     assert _resolution(match, "topic")["values"][0]["value"]["id"] == step.id
+
+
+def test_a_feeling_said_as_its_own_sample_is_that_feeling_not_distress(matcher: Matcher) -> None:
+    # "I feel so angry" is a distress sample and "so" is a small word, but "I feel angry" said whole
+    # is FeelingsIntent's own sample: Alexa sends that intent, so the chat must too.
+    assert matcher.match("I feel angry").intent == "FeelingsIntent"
+    assert matcher.match("I feel so angry").intent == "DistressIntent"
+
+
+@pytest.mark.parametrize("typed", ["I'm okay", "I'm okay now", "I'm done"])
+def test_a_filler_or_command_is_nobodys_name_inside_a_sample(matcher: Matcher, typed: str) -> None:
+    assert matcher.match(typed).intent != "SetNamesIntent"
+
+
+def test_an_unknown_topic_over_a_whole_sentence_lets_the_model_decide(matcher: Matcher) -> None:
+    # "let's do {topic}" would stretch the topic over "the rest another night": it means tonight is done.
+    assert matcher.match("let's do the rest another night").intent == "EnoughForTonightIntent"
+
+
+@pytest.mark.parametrize(
+    "typed", ["he hit me again tonight after dinner", "to be honest I'm afraid of him"]
+)
+def test_abuse_inside_a_longer_sentence_is_heard(matcher: Matcher, typed: str) -> None:
+    assert matcher.match(typed).intent == "AbuseIntent"
