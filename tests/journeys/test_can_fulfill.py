@@ -89,7 +89,10 @@ def test_today_or_progress_without_naming_the_program_is_no_and_stores_nothing(i
 
 @pytest.mark.parametrize(
     "slots",
-    [{"topic": "forgiveness"}, {"stepNumber": "4"}, {"topic": "gardening"}, {"stepNumber": "12"}, {"stepNumber": "13"}, {"stepNumber": "0"}, {}],
+    [
+        {"topic": "forgiveness"}, {"stepNumber": "4"}, {"topic": "gardening"}, {"stepNumber": "12"},
+        {"stepNumber": "13"}, {"stepNumber": "0"}, {},
+    ],
 )
 def test_a_step_by_number_or_topic_names_no_program_and_is_no(slots):
     assert _ask("GoToStepIntent", slots)[0]["canFulfill"] == "NO"

@@ -371,11 +371,12 @@ class Matcher:
             # and an out-of-domain sample stays out of domain.
             return found
         understood = self._understand(text) if self.statistical else None
-        if understood is not None and (found.is_fallback or _unresolved(found)):
-            # A custom slot stretched over words none of its values are ("let's do {topic}"
-            # over "the rest another night") is weak: the model reading the whole sentence decides.
-            if found.is_fallback or understood.intent != FALLBACK:
-                found = self._from_prediction(understood)
+        # A custom slot stretched over words none of its values are ("let's do {topic}" over
+        # "the rest another night") is weak: the model reading the whole sentence decides.
+        if understood is not None and (
+            found.is_fallback or (_unresolved(found) and understood.intent != FALLBACK)
+        ):
+            found = self._from_prediction(understood)
         within = self._match_safety(text)
         if within is None or (found.intent == within.intent):
             return found
