@@ -55,6 +55,17 @@ def test_a_filler_or_command_is_never_taken_as_a_name(monkeypatch, capsys, tmp_p
     assert said["Maya and Jordan"].startswith("Thank you, Maya and Jordan.")
 
 
+@pytest.mark.parametrize("answer", ["pass", "uh huh", "three", "3"])
+def test_the_names_question_is_asked_again_after_an_answer_that_is_no_name(
+    monkeypatch, capsys, tmp_path, answer
+) -> None:
+    # "pass" is also TooHardIntent's sample and "three" GoToStepIntent's bare number: to "what are
+    # your names?" neither is a hard question nor step three, so the question comes again.
+    said = _chat(monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", answer)
+    assert said[answer].endswith("What are your names?"), said[answer]
+    assert not said[answer].startswith("Step 3"), said[answer]
+
+
 def test_they_hurt_me_never_reaches_roles_but_the_abuse_line(monkeypatch, capsys, tmp_path) -> None:
     said = _chat(monkeypatch, capsys, tmp_path, "open trust renewal", "they hurt me")
     assert any(number in said["they hurt me"] for number in CRISIS), said["they hurt me"]

@@ -149,6 +149,13 @@ def interpret(state: State, event: Event, content: Content) -> Event:
             return _as(event, "link_code", code=heard)
     if event.name == "set_names":
         return _names(event, slots, asked, content)
+    if event.name == "go_to_step" and asked == "names" and not heard_topic_of(slots):
+        # A bare "three" reaches Alexa as a step number too; to "what are your names?" it is
+        # neither a name nor a jump to step three: ask for the names again.
+        return _as(event, "set_names")
+    if event.name == "too_hard" and asked == "names":
+        # "pass" to "what are your names?" is no name and no hard question: ask for the names again.
+        return _as(event, "set_names")
     if event.name == "roles_hurt":
         named = [slots.get(k, "").strip().lower() for k in ("hurtName", "causedName")]
         if any(n in PRONOUNS for n in named if n):
@@ -177,6 +184,11 @@ def interpret(state: State, event: Event, content: Content) -> Event:
         # "Morning or evening?" is not a yes-or-no question: ask it again.
         return _as(event, "set_reminder", time=params["clock"])
     return event
+
+
+def heard_topic_of(slots: dict[str, str]) -> str:
+    """The words a step's topic slot holds, if any."""
+    return slots.get("topic", "").strip()
 
 
 def safety_route_of(words: str) -> str | None:
