@@ -10,6 +10,7 @@ bundle imports on this machine (the extensions are simply not loaded here).
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -25,6 +26,20 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import lock_bundle  # noqa: E402
 
 SAMPLE_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+def test_the_statistical_nlu_stays_out_of_the_lambda():
+    # scikit-learn serves `trust-renewal nlu` and the chat only: the Lambda never installs or imports it.
+    requirements = lock_bundle.REQUIREMENTS.read_text().lower()
+    assert "scikit" not in requirements and "sklearn" not in requirements
+    package = ROOT / "lambda" / "trust_renewal"
+    for path in package.rglob("*.py"):
+        if path.relative_to(package).parts[0] == "cli":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [n for n in names if n.startswith(("sklearn", "trust_renewal.cli"))], path
 
 
 # -- the lock ---------------------------------------------------------------------------------
