@@ -77,6 +77,10 @@ def test_not_yet_at_a_step_that_asks_if_they_are_ready_offers_the_next_step_and_
     rest = tuple(e.id for e in content.path if e.step_id != step.id)
     state, reply = navigation.decline_begin(_offered(FORGIVENESS, finished=rest), intent("no"), content)
     assert _keys(reply) == ["phrase:ready.not_yet", "phrase:ready.not_yet_bye"] and reply.end_session
+    # Asked only before the step's first exercise: later in the step, no is just "later".
+    second = content.step_of(FORGIVENESS).path[1].id
+    state, reply = navigation.decline_begin(_offered(second), intent("no"), content)
+    assert _keys(reply) == ["phrase:no.later"] and state.exercise_id == second
 
 
 def test_skip_at_an_offer_leaves_that_exercise_unfinished_and_offers_the_next(content):
@@ -104,6 +108,7 @@ def test_not_yet_in_a_prompt_passes_only_where_the_hurt_partner_may(content):
 def test_back_goes_one_stage_then_one_prompt_and_stops_at_the_first(content):
     at = replace(COUPLE, exercise_id=TRUST, started=True, prompt=1, turn=2, situation=Situation.SPEAKER_TURN)
     assert navigation.previous(at, intent("previous"), content)[0].turn == 1
+    assert navigation.previous(replace(at, turn=1), intent("previous"), content)[0].turn == 0
     back, _ = navigation.previous(replace(at, turn=0), intent("previous"), content)
     assert (back.prompt, back.turn) == (0, 0)
     first, reply = navigation.previous(replace(at, prompt=0, turn=0), intent("previous"), content)
@@ -325,5 +330,7 @@ def test_a_launch_after_two_weeks_away_is_welcomed_back_gently(content):
     away = replace(COUPLE, last_practiced="2026-11-01")
     _, reply = step(away, launch(), content)
     assert _keys(reply)[0] == "phrase:welcome.after_gap"
+    two_weeks = replace(COUPLE, last_practiced="2026-11-07")
+    assert _keys(step(two_weeks, launch(), content)[1])[0] == "phrase:welcome.after_gap"
     near = replace(COUPLE, last_practiced="2026-11-08")  # 13 days
     assert _keys(step(near, launch(), content)[1])[0] == "phrase:welcome.back"
