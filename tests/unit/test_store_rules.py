@@ -236,10 +236,13 @@ def test_deleting_leaves_a_tombstone_with_no_personal_data_and_its_own_revision(
     assert store.get_attributes(_request()) == {}
 
 
-def test_a_failed_deletion_is_tried_once_more_then_reported():
+def test_a_failed_deletion_is_tried_once_more_then_reported(caplog):
     store = Scripted()
     store.fail = 1
-    assert store.delete(_request()).tombstone  # the second try lands
+    with caplog.at_level("WARNING"):
+        assert store.delete(_request()).tombstone  # the second try lands
+    warned = [r for r in caplog.records if r.getMessage() == "deletion not done yet; trying again"]
+    assert [r.error_type for r in warned] == ["StorageUnavailable"]  # what failed, for whoever runs it
     store.fail = 2
     with pytest.raises(DeletionFailed):
         store.delete(_request())

@@ -13,7 +13,7 @@ from support.engine_steps import intent
 from trust_renewal.conversation import State
 from trust_renewal.conversation.program import SCREENING
 from trust_renewal.conversation.situation import Situation
-from trust_renewal.conversation.transitions import common, people, turns
+from trust_renewal.conversation.transitions import common, navigation, people, turns
 
 TODAY = "2026-11-21"
 TRUST = "trust-and-intimacy.what-trust-means"  # three rounds of turns
@@ -39,6 +39,8 @@ def test_resuming_before_a_say_back_names_who_spoke_and_who_tells_them():
     state, reply = common.offer_resume(_mid(TRUST, turn_over=True), intent("launch"), _content())
     assert _keys(reply) == ["phrase:resume.where_sayback", "phrase:offer.go_on_sayback"]
     assert _kw(reply, "phrase:offer.go_on_sayback") == {"speaker": "Maya", "listener": "Jordan"}
+    where = _kw(reply, "phrase:resume.where_sayback")
+    assert (where["part"], where["parts"], where["speaker"]) == ("1", "3", "Maya")
     assert state.situation == Situation.OFFER_RESUME and state.offer_target == TRUST
 
 
@@ -69,6 +71,17 @@ def test_resuming_at_the_very_end_offers_to_close_the_exercise():
     end = _mid(TRUST, prompt=2, turn=3, turn_over=True)
     _, reply = common.offer_resume(end, intent("launch"), _content())
     assert _keys(reply) == ["phrase:resume.where_end", "phrase:offer.finish"]
+
+
+def test_asked_for_todays_exercise_at_an_offer_to_resume_hears_todays_if_it_is_another():
+    content = _content()
+    offer = _mid(TRUST, situation=Situation.OFFER_RESUME, offer_target=TRUST)
+    _, reply = navigation.today_while_offering_resume(offer, intent("todays_exercise"), content)
+    assert _keys(reply)[0] == "phrase:today.is_current"  # today's is the one under way
+    other = content.path[0].id
+    elsewhere = replace(offer, today_exercise=other, today_date=TODAY)
+    state, reply = navigation.today_while_offering_resume(elsewhere, intent("todays_exercise"), content)
+    assert state.situation == Situation.OFFER_BEGIN and state.offer_target == other
 
 
 # -- whose turn is it ----------------------------------------------------------------------------
