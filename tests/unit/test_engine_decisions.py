@@ -48,3 +48,17 @@ def test_someone_alone_hears_the_one_person_wording_of_every_phrase(content):
     assert _keys(reply) == ["phrase:solo.no.later"]
     _, reply = step(replace(alone, solo=False, names=("Maya", "Jordan")), intent("no"), content)
     assert _keys(reply) == ["phrase:no.later"]
+
+
+def test_an_intent_the_conversation_does_not_know_is_answered_as_not_understood_and_listens_again(content):
+    at_offer = State(welcomed=True, situation=Situation.OFFER_BEGIN, offer_target=content.path[0].id,
+                     exercise_id=content.path[0].id)  # fmt: skip
+    state, reply = step(at_offer, intent("an_intent_from_a_newer_model"), content)
+    assert _keys(reply) == ["phrase:fallback.offer"] and [line.key for line in reply.reprompt] == [
+        "phrase:reprompt.offer"
+    ]
+    assert state.situation == Situation.OFFER_BEGIN  # the offer still stands
+    ask = replace(State(welcomed=True, names=("Maya", "Jordan")), situation=Situation.ASK_WHICH_PARTNER,
+                  pending_name="Sam")  # fmt: skip
+    _, reply = step(ask, intent("an_intent_from_a_newer_model"), content)
+    assert _keys(reply) == ["phrase:names.which"]  # the open question, again
