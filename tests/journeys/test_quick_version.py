@@ -44,3 +44,21 @@ def test_alone_with_every_reflection_for_one_done_a_short_one_is_not_there(conte
     text = talk.say("QuickVersionIntent")
     assert text.startswith("There's no exercise left for a short version.")
     assert talk.state["finished"] == list(done) and talk.state["quick"] is False
+
+
+def test_starting_a_short_version_again_starts_the_short_version_again(content) -> None:
+    talk = Talk.on_store(MemoryStore())
+    talk.launch()
+    talk.say("QuickVersionIntent")
+    first = content.exercise(talk.state["exercise_id"])
+    short = first.prompt_indexes(True)
+    assert short != first.prompt_indexes(False)  # the short version leaves parts out
+    talk.say("AMAZON.NextIntent")
+    text = talk.say("RestartExerciseIntent")
+    assert text.startswith(f"Let's start {first.title} again from the beginning.")
+    assert talk.state["quick"] is True and talk.state["prompt"] == 0
+    for _ in range(len(short) - 1):  # then the short version's parts, and no more
+        talk.say("AMAZON.NextIntent")
+    assert first.id not in talk.finished
+    talk.say("AMAZON.NextIntent")
+    assert first.id in talk.finished

@@ -9,28 +9,12 @@ is not always the one they are in.
 from __future__ import annotations
 
 from support.conversation_driver import Talk
+from support.turn_couple import NAMING, in_naming_it
 from trust_renewal.storage.memory import MemoryStore
-
-NAMING = "acknowledge.naming-it"  # turns for two, four parts, the first on the path
-
-
-def _couple_in_naming_it(content) -> Talk:
-    """Maya and Jordan, who went to step 1 and skipped ahead to "Naming it together"."""
-    talk = Talk.on_store(MemoryStore())
-    talk.launch()
-    talk.say("SetNamesIntent", firstName="maya", secondName="jordan")
-    talk.say("GoToStepIntent", stepNumber=str(content.step_of(NAMING).number))
-    for _ in range(len(content.path)):
-        if talk.state["offer_target"] == NAMING:
-            break
-        talk.say("SkipIntent")
-    talk.begin()
-    assert talk.state["exercise_id"] == NAMING and talk.state["situation"] == "speaker_turn"
-    return talk
 
 
 def test_coming_back_before_a_say_back_names_the_part_and_who_has_spoken(content) -> None:
-    talk = _couple_in_naming_it(content)
+    talk = in_naming_it(content)
     parts = len(content.exercise(NAMING).prompts)
     talk.say("TurnDoneIntent")  # Maya has spoken; Jordan's say-back is next
     talk.end()
@@ -50,7 +34,7 @@ def test_coming_back_before_a_say_back_names_the_part_and_who_has_spoken(content
 
 
 def test_todays_exercise_asked_at_an_offer_to_resume_another_offers_the_days_own(content) -> None:
-    talk = _couple_in_naming_it(content)
+    talk = in_naming_it(content)
     todays = talk.state["today_exercise"]
     assert todays != NAMING  # the day's exercise was fixed when they first opened the skill
     talk.end()
