@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=0, help="run a random sample of this many mutants")
     parser.add_argument("--seed", type=int, default=27, help="the sample's seed")
     parser.add_argument("--keep", action="store_true",
-                        help="reuse the staging copy and its recorded tests (after adding tests, rerun)")
+                        help="reuse the staging copy and what mutmut recorded, with today's code and tests")
     parser.add_argument("--survivors", action="store_true",
                         help="with --keep: run again only the last run's survivors (after adding tests)")
     parser.add_argument("--report", action="store_true", help="report the last run only")
@@ -189,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         targets = tuple(f"trust_renewal/{o.removeprefix('trust_renewal/')}" for o in args.only) or TARGETS
         stage(targets)
     else:
-        # The tests as they are now (mutmut records only what new tests reach); the code stays.
+        # The code and tests as they are now: mutmut mutates again only the files that changed,
+        # forgets the verdicts of functions whose code changed, and records what new tests reach.
+        shutil.copytree(ROOT / "lambda", STAGE / "src", ignore=IGNORED, dirs_exist_ok=True)
         shutil.copytree(ROOT / "tests", STAGE / "tests", ignore=IGNORED, dirs_exist_ok=True)
     names: list[str] = []
     if args.sample:
