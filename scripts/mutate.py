@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true",
                         help="reuse the staging copy and what mutmut recorded, with today's code and tests")
     parser.add_argument("--survivors", action="store_true",
-                        help="with --keep: run again only the last run's survivors (after adding tests)")
+                        help="with --keep: run only the mutants not yet killed (survivors, and any not run)")
     parser.add_argument("--report", action="store_true", help="report the last run only")
     args = parser.parse_args(argv)
     if args.report:
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         names = json.loads(SAMPLE_FILE.read_text())["mutants"]
     if args.survivors:
         codes = verdicts()
-        names = [n for n in (names or sorted(codes)) if codes.get(n) not in KILLED | NOT_RUN]
+        names = [n for n in (names or sorted(codes)) if codes.get(n) not in KILLED]
         if not names:
             return report()
     run = subprocess.run(
