@@ -52,6 +52,10 @@ TAMPERINGS = {
     "a prompt index out of range": _set("state.prompt", 999),
     "a negative prompt index": _set("state.prompt", -1),
     "a turn stage out of range": _set("state.turn", 9),
+    # Just past the bounds (issue 27; tests/journeys/test_gap_journeys.py checks the place is kept).
+    "a turn stage of 4": _set("state.turn", 4),
+    "a first speaker of 7": _set("state.first_speaker", 7),
+    "a recognised voice for partner 7": _set("state.people", [["amzn1.ask.person.X", 7]]),
     "an exercise that does not exist": _set("state.exercise_id", "no-such-exercise"),
     "a line that names no prompt": _set("state.last", [["prompt:no-such-exercise:99", {}]]),
     "a line with a huge parameter": _set("state.last", [["phrase:cue.next", {"x": "y" * 50_000}]]),

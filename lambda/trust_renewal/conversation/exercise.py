@@ -218,11 +218,14 @@ def finished_question(state: State, extra: int = 0) -> Line:
 
     Once a couple has done a few exercises it is just the question ("no" gives more time).
     """
-    turn = 2 * state.prompt + state.turn + extra
+    # 4 (3 wordings) and 5 (4 wordings) per prompt: from one question to the next (next
+    # stage, a say-back skipped, next prompt) the count never moves by a multiple of the
+    # wordings, so no question comes twice in a row. With 2 and 3 per prompt the last
+    # say-back and the next prompt's first turn asked the same one (found in issue 27).
     if _early(state):
+        turn = 4 * state.prompt + state.turn + extra
         return say(f"turn.finished.{turn % SHORT_WORDINGS + 1}")
-    # 3 * prompt walks every wording even where only the prompt moves (speaking prompts).
-    later = 3 * state.prompt + state.turn + extra + len(state.finished)
+    later = 5 * state.prompt + state.turn + extra + len(state.finished)
     return say(f"turn.finished.short.{later % CUE_WORDINGS + 1}")
 
 
