@@ -25,7 +25,7 @@ chat: $(VENV)/.installed
 
 ## Run the whole test suite.
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## Lint the code and the SAM template.
 lint: $(VENV)/.installed-dev

@@ -8,16 +8,25 @@ with ``lambda`` a link to it, so every test that reads ``lambda/...`` sees the
 mutated code. Each mutant runs only the tests that reached the mutated function
 (mutmut's recorded stats), stopping at the first failure.
 
-    python scripts/mutate.py                 # every file in TARGETS
+    python scripts/mutate.py --sample 300    # a seeded random sample: the score within about an hour
+    python scripts/mutate.py                 # every mutant of every file in TARGETS (many hours)
     python scripts/mutate.py --only conversation/engine.py
     python scripts/mutate.py --report        # the last run's score and survivors again
+
+Every mutant of the core is thousands (about 8,000), and a survivor in a function
+that most journeys pass through runs most of the suite, so the whole run takes many
+hours on two cores. ``--sample N`` draws N mutants at random (``--seed``; the same
+seed draws the same mutants from the same code) and gives the score with its 95%
+interval: an unbiased estimate of the whole, and its survivors to read one by one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -87,28 +96,76 @@ def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(binary), *args], cwd=STAGE, env=env, text=True, capture_output=True)
 
 
+# mutmut's own first steps of `mutmut run` (generate the mutants, record which tests reach
+# each function), without running any mutant: the sample is drawn from what they produce.
+PREPARE = """
+import os, sys
+from mutmut.__main__ import (collect_or_load_stats, copy_also_copy_files, copy_src_dir,
+    create_mutants, get_mutant_runner, set_mutant_under_test, setup_source_paths,
+    store_lines_covered_by_tests)
+children = int(sys.argv[1])
+set_mutant_under_test("mutant_generation")
+os.makedirs("mutants", exist_ok=True)
+copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()
+create_mutants(children)
+collect_or_load_stats(get_mutant_runner(children))
+"""
+SAMPLE_FILE = STAGE / "mutants" / "sample.json"
+# mutmut's exit codes (mutmut/stats.py): 1 and 3 kill, 0 survives, 5 and 33 mean no test
+# reached the mutant (counted as not killed: nothing would notice it), 36 and the SIGXCPU
+# codes are timeouts (counted as killed: the mutant hangs the skill), None not yet run.
+KILLED = {1, 3, 36, 24, -24, 152, 255}
+NOT_RUN = {None, 2, 34}
+
+
+def verdicts() -> dict[str, int | None]:
+    """Every mutant's exit code, from mutmut's per-file records."""
+    found: dict[str, int | None] = {}
+    for meta in (STAGE / "mutants").rglob("*.py.meta"):
+        found.update(json.loads(meta.read_text()).get("exit_code_by_key", {}))
+    return found
+
+
+def draw(size: int, seed: int) -> list[str]:
+    names = sorted(verdicts())
+    chosen = sorted(random.Random(seed).sample(names, min(size, len(names))))
+    SAMPLE_FILE.write_text(json.dumps({"seed": seed, "of": len(names), "mutants": chosen}, indent=1))
+    return chosen
+
+
+def wilson(killed: int, n: int) -> tuple[float, float]:
+    """The 95% interval of a proportion measured on a random sample."""
+    if not n:
+        return 0.0, 0.0
+    z, p = 1.96, killed / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
 def report() -> int:
-    """Score over the sampled files, and every survivor with the line it changed."""
-    done = mutmut("export-cicd-stats")
-    stats_file = STAGE / "mutants" / "mutmut-cicd-stats.json"
-    if done.returncode != 0 or not stats_file.exists():
-        print(done.stdout, done.stderr, sep="\n")
+    """The score (over the sample, if one was drawn), and every survivor with the line it changed."""
+    codes = verdicts()
+    if not codes:
+        print("no mutants: run the check first")
         return 1
-    stats = json.loads(stats_file.read_text())
-    killed = stats.get("killed", 0)
-    survived = stats.get("survived", 0)
-    counted = killed + survived + stats.get("timeout", 0) + stats.get("suspicious", 0)
-    score = (killed + stats.get("timeout", 0)) / counted if counted else 0.0
-    print(json.dumps(stats, indent=1))
-    print(f"score: {score:.1%} of {counted} mutants that ran (killed or timed out)")
-    listing = mutmut("results")
-    survivors = [line.split(":")[0].strip() for line in listing.stdout.splitlines() if "survived" in line]
+    sample = json.loads(SAMPLE_FILE.read_text()) if SAMPLE_FILE.exists() else None
+    names = sample["mutants"] if sample else sorted(codes)
+    ran = [n for n in names if codes.get(n) not in NOT_RUN]
+    killed = [n for n in ran if codes[n] in KILLED]
+    survivors = [n for n in ran if n not in killed]
+    what = f"a random sample of {len(names)} of {sample['of']} (seed {sample['seed']})" if sample else "all"
+    print(f"mutants: {what}; {len(ran)} ran, {len(names) - len(ran)} not run")
+    low, high = wilson(len(killed), len(ran))
+    print(f"score: {len(killed)}/{len(ran)} killed = {len(killed) / max(len(ran), 1):.1%}"
+          + (f" (95% interval {low:.1%} to {high:.1%})" if sample else ""))
     print(f"survivors: {len(survivors)}")
     for name in survivors:
         shown = mutmut("show", name).stdout
         changed = [line for line in shown.splitlines() if line.startswith(("+", "-")) and
                    not line.startswith(("+++", "---"))]
-        print(f"- {name}: {' | '.join(line.strip() for line in changed)[:300]}")
+        why = "no test reaches it" if codes[name] in {5, 33} else "survived"
+        print(f"- {name} ({why}): {' | '.join(line.strip() for line in changed)[:300]}")
     return 0
 
 
@@ -117,17 +174,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[],
                         help="a file or glob under lambda/trust_renewal (repeatable)")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--sample", type=int, default=0, help="run a random sample of this many mutants")
+    parser.add_argument("--seed", type=int, default=27, help="the sample's seed")
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse the staging copy and what mutmut recorded, with today's code and tests")
+    parser.add_argument("--survivors", action="store_true",
+                        help="with --keep: run only the mutants not yet killed (survivors, and any not run)")
     parser.add_argument("--report", action="store_true", help="report the last run only")
     args = parser.parse_args(argv)
-    if not args.report:
+    if args.report:
+        return report()
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if not args.keep:
         targets = tuple(f"trust_renewal/{o.removeprefix('trust_renewal/')}" for o in args.only) or TARGETS
         stage(targets)
-        run = subprocess.run(
-            [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(args.children)],
-            cwd=STAGE, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )
-        if run.returncode != 0:
-            return run.returncode
+    else:
+        # The code and tests as they are now: mutmut mutates again only the files that changed,
+        # forgets the verdicts of functions whose code changed, and records what new tests reach.
+        shutil.copytree(ROOT / "lambda", STAGE / "src", ignore=IGNORED, dirs_exist_ok=True)
+        shutil.copytree(ROOT / "tests", STAGE / "tests", ignore=IGNORED, dirs_exist_ok=True)
+    names: list[str] = []
+    if args.sample:
+        if not (args.keep and SAMPLE_FILE.exists()):
+            prepared = subprocess.run([sys.executable, "-c", PREPARE, str(args.children)], cwd=STAGE, env=env)
+            if prepared.returncode != 0:
+                return prepared.returncode
+            draw(args.sample, args.seed)
+        names = json.loads(SAMPLE_FILE.read_text())["mutants"]
+    if args.survivors:
+        codes = verdicts()
+        names = [n for n in (names or sorted(codes)) if codes.get(n) not in KILLED]
+        if not names:
+            return report()
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(args.children), *names],
+        cwd=STAGE, env=env,
+    )
+    if run.returncode != 0:
+        return run.returncode
     return report()
 
 
