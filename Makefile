@@ -48,7 +48,7 @@ $(VENV)/.installed-mutation: pyproject.toml $(VENV)/.installed-dev
 	$(BIN)/pip install --quiet -e '.[dev,mutation]'
 	touch $@
 
-## Mutation check of the conversation core (not in CI; see docs/mutation.md). ARGS="--only conversation/engine.py"
+## Mutation check of the conversation core on a random sample of 200 mutants (not in CI; see docs/mutation.md).
 mutate: $(VENV)/.installed-mutation
 	$(BIN)/python scripts/mutate.py $(ARGS)
 

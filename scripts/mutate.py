@@ -8,9 +8,9 @@ with ``lambda`` a link to it, so every test that reads ``lambda/...`` sees the
 mutated code. Each mutant runs only the tests that reached the mutated function
 (mutmut's recorded stats), stopping at the first failure.
 
-    python scripts/mutate.py --sample 300    # a seeded random sample: the score within about an hour
-    python scripts/mutate.py                 # every mutant of every file in TARGETS (many hours)
-    python scripts/mutate.py --only conversation/engine.py
+    python scripts/mutate.py                 # a seeded random sample of 200: the score and survivors
+    python scripts/mutate.py --sample 0      # every mutant of every file in TARGETS (many hours)
+    python scripts/mutate.py --only conversation/engine.py --sample 0
     python scripts/mutate.py --report        # the last run's score and survivors again
 
 Every mutant of the core is thousands (about 8,000), and a survivor in a function
@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[],
                         help="a file or glob under lambda/trust_renewal (repeatable)")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--sample", type=int, default=0, help="run a random sample of this many mutants")
+    # A sample of 200 takes about an hour on two cores; 0 runs every mutant (many hours).
+    parser.add_argument("--sample", type=int, default=200,
+                        help="run a random sample of this many mutants (0: every mutant)")
     parser.add_argument("--seed", type=int, default=27, help="the sample's seed")
     parser.add_argument("--keep", action="store_true",
                         help="reuse the staging copy and what mutmut recorded, with today's code and tests")
