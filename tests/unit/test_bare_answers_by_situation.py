@@ -45,6 +45,11 @@ CASES = [
     ("am_or_pm", "set_reminder", {"time": "MO"}, {}, "set_reminder", {"time": "08:00", CONFIRMED: "yes"}),
     ("am_or_pm", "set_reminder", {"time": "20:00"}, {}, "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
     ("am_or_pm", "yes", {}, {}, "set_reminder", {"time": "08:00"}),
+    # Only yes or no is turned back into the question: "stop", "help" or a cry for help at
+    # "morning or evening?" mean what they say.
+    ("am_or_pm", "stop", {}, {}, "stop", {}),
+    ("am_or_pm_again", "help", {}, {}, "help", {}),
+    ("am_or_pm", "self_harm", {}, {}, "self_harm", {}),
     # Issue 20: "at eight" after "morning or evening?" is asked once more; asked again, the
     # same hour is the morning ("eight a m" reaches the skill as that hour).
     ("am_or_pm", "set_reminder", {"time": "08:00"}, {}, "set_reminder", {"time": "08:00", AGAIN: "yes"}),
