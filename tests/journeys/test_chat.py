@@ -15,13 +15,7 @@ from trust_renewal.cli.main import main
 from trust_renewal.render.markup import to_ssml
 from trust_renewal.render.ssml import to_text
 
-
-@pytest.fixture(autouse=True)
-def local_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A clean environment: no AWS table, no skill ID, nothing under the real home."""
-    for name in ("TABLE_NAME", "STORE", "SKILL_ID", "SQLITE_PATH", "LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("chat_env")
 
 
 def said(markup: str) -> str:

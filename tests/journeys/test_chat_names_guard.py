@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import sys
-from pathlib import Path
-
 import pytest
 
-from trust_renewal.cli.main import main
+from support.chat_lines import chat_answers
 from trust_renewal.conversation.answers import SAFETY_WORDS
 
-
-@pytest.fixture(autouse=True)
-def local_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("TABLE_NAME", "STORE", "SKILL_ID", "SQLITE_PATH", "LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-
-def _chat(monkeypatch, capsys, tmp_path: Path, *typed: str) -> dict[str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
-    assert main(["chat", "--db", str(tmp_path / "p.sqlite3")]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    answers = {}
-    for at, line in enumerate(lines):
-        if line.startswith("You: ") and at + 1 < len(lines) and lines[at + 1].startswith("Alexa: "):
-            answers[line.removeprefix("You: ")] = lines[at + 1].removeprefix("Alexa: ")
-    return answers
+pytestmark = pytest.mark.usefixtures("chat_env")
 
 
 # Each safety route's opening words in en-US (content/data), as the chat prints them.
@@ -38,7 +18,7 @@ CRISIS = ("988", "911")
 def test_a_safety_word_answered_to_the_names_question_takes_its_safety_route(
     monkeypatch, capsys, tmp_path, word
 ) -> None:
-    said = _chat(monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", word)
+    said = chat_answers(monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", word)
     assert said["use our names"].endswith("What are your names?")
     assert f", {word.capitalize()}." not in said[word] and "I'll use your name" not in said[word]
     assert any(number in said[word] for number in CRISIS), said[word]
@@ -46,7 +26,7 @@ def test_a_safety_word_answered_to_the_names_question_takes_its_safety_route(
 
 @pytest.mark.parametrize("filler", ["pass", "uh huh", "okay", "next"])
 def test_a_filler_or_command_is_never_taken_as_a_name(monkeypatch, capsys, tmp_path, filler) -> None:
-    said = _chat(
+    said = chat_answers(
         monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", filler, "Maya and Jordan"
     )
     assert (
@@ -61,13 +41,13 @@ def test_the_names_question_is_asked_again_after_an_answer_that_is_no_name(
 ) -> None:
     # "pass" is also TooHardIntent's sample and "three" GoToStepIntent's bare number: to "what are
     # your names?" neither is a hard question nor step three, so the question comes again.
-    said = _chat(monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", answer)
+    said = chat_answers(monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", answer)
     assert said[answer].endswith("What are your names?"), said[answer]
     assert not said[answer].startswith("Step 3"), said[answer]
 
 
 def test_they_hurt_me_never_reaches_roles_but_the_abuse_line(monkeypatch, capsys, tmp_path) -> None:
-    said = _chat(monkeypatch, capsys, tmp_path, "open trust renewal", "they hurt me")
+    said = chat_answers(monkeypatch, capsys, tmp_path, "open trust renewal", "they hurt me")
     assert any(number in said["they hurt me"] for number in CRISIS), said["they hurt me"]
     assert "first names" not in said["they hurt me"].lower()
 

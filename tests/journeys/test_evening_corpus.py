@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -36,11 +35,7 @@ def _said(markup: str) -> str:
     return to_text(f"<speak>{to_ssml(markup)}</speak>")
 
 
-@pytest.fixture(autouse=True)
-def local_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("TABLE_NAME", "STORE", "SKILL_ID", "SQLITE_PATH", "LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("chat_env")
 
 
 def test_the_corpus_is_at_least_sixty_phrasings_of_each_kind() -> None:

@@ -11,12 +11,7 @@ import pytest
 
 from trust_renewal.cli.main import main
 
-
-@pytest.fixture(autouse=True)
-def local_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("TABLE_NAME", "STORE", "SKILL_ID", "SQLITE_PATH", "LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("chat_env")
 
 
 def chat(monkeypatch, capsys, db: Path, user: str, *lines: str) -> list[str]:

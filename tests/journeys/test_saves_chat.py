@@ -20,11 +20,7 @@ from trust_renewal.storage.base import user_key
 USER = "maya"  # the chat's --user; the account ID is amzn1.ask.account.maya
 
 
-@pytest.fixture(autouse=True)
-def local_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("TABLE_NAME", "STORE", "SKILL_ID", "SQLITE_PATH", "LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("chat_env")
 
 
 class Device:

@@ -1,6 +1,9 @@
-"""Shared fixtures: the real content, a skill on a chosen store, and a conversation driver."""
+"""Shared fixtures: the real content, a skill on a chosen store, a conversation driver, and a
+clean environment for the terminal chat."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +34,11 @@ def lambda_module(monkeypatch):
 @pytest.fixture
 def talk(store: MemoryStore) -> Talk:
     return Talk.on_store(store)
+
+
+@pytest.fixture
+def chat_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A clean environment for the chat: no AWS table, no skill ID, nothing under the real home."""
+    for name in ("TABLE_NAME", "STORE", "SKILL_ID", "SQLITE_PATH", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
