@@ -53,15 +53,6 @@ def _closed_and_listening_after(talk, seconds: int) -> None:
     assert talk.last["response"]["shouldEndSession"] is False and talk.reprompt
 
 
-def _to(talk, content, exercise_id: str) -> None:
-    talk.say("GoToStepIntent", stepNumber=str(content.step_of(exercise_id).number))
-    for _ in range(len(content.path)):
-        if talk.state["offer_target"] == exercise_id:
-            return
-        talk.say("SkipIntent")
-    raise AssertionError(f"{exercise_id} never offered")
-
-
 def _seed(module, state: State) -> None:
     """Store a couple's progress through the store's own API."""
     from ask_sdk_core.serialize import DefaultSerializer
@@ -77,7 +68,7 @@ def _seed(module, state: State) -> None:
 def test_an_agreement_said_together_is_said_in_a_quiet_and_next_moves_on(lambda_module, content):
     talk = talk_to(lambda_module)
     talk.launch()
-    _to(talk, content, AGREEMENT)
+    talk.go_to_offer(content, AGREEMENT)
     text = talk.begin()  # after the safety screening (issue 25)
     first = content.exercise(AGREEMENT).prompts[0]
     assert first.speaks == "each" and "Each of you in turn, say these words" in text
@@ -103,7 +94,7 @@ def test_each_part_of_the_apology_is_spoken_with_the_microphone_closed(lambda_mo
     talk.say("SetNamesIntent", firstName="maya", secondName="jordan")
     talk.say("SetNamesIntent", nameAlone="maya")  # Maya was hurt: Jordan apologizes
     assert talk.state["hurt"] == "0"
-    _to(talk, content, APOLOGY)
+    talk.go_to_offer(content, APOLOGY)
     apology = content.exercise(APOLOGY)
     text = talk.begin()
     for index, prompt in enumerate(apology.prompts):
@@ -121,7 +112,7 @@ def test_each_part_of_the_apology_is_spoken_with_the_microphone_closed(lambda_mo
     # Without roles, the same parts are closed too, for "the partner who is apologizing".
     other = talk_to(lambda_module, user="amzn1.ask.account.NO-ROLES")
     other.launch()
-    _to(other, content, APOLOGY)
+    other.go_to_offer(content, APOLOGY)
     text = other.begin()
     assert "To the partner who is apologizing" in text
     _closed_and_listening_after(other, int(apology.prompts[0].speak_minutes * 60))
@@ -154,7 +145,7 @@ def test_call_me_jess_in_a_turn_renames_and_the_turn_goes_on(lambda_module, cont
     talk.launch()
     talk.say("SetNamesIntent", firstName="maya", secondName="jordan")
     turn_ex = next(ex for ex in content.path if ex.prompts[0].turns)
-    _to(talk, content, turn_ex.id)
+    talk.go_to_offer(content, turn_ex.id)
     talk.begin()  # Maya's turn, the quiet, the chime
     assert talk.say("SetNamesIntent", firstName="jess") == "Which of you is Jess: Maya or Jordan?"
     text = talk.say("SetNamesIntent", firstName="maya")
@@ -169,6 +160,6 @@ def test_a_title_ending_in_a_question_mark_is_not_asked_mid_sentence(lambda_modu
     asking = next(ex for ex in content.path if ex.title.endswith("?"))
     talk = talk_to(lambda_module)
     talk.launch()
-    _to(talk, content, asking.id)
+    talk.go_to_offer(content, asking.id)
     assert asking.title[:-1] in talk.text and f"{asking.title}," not in talk.text
     assert talk.text.count("?") == 1

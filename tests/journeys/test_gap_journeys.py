@@ -50,15 +50,6 @@ def _named(talk, hurt: str | None = None) -> None:
         talk.say("SkipIntent")  # "which of you was hurt?": skipped
 
 
-def _offer(talk, content, exercise_id: str) -> None:
-    talk.say("GoToStepIntent", stepNumber=str(content.step_of(exercise_id).number))
-    for _ in range(len(content.path)):
-        if talk.state["offer_target"] == exercise_id:
-            return
-        talk.say("SkipIntent")
-    raise AssertionError(f"{exercise_id} never offered")
-
-
 def _talker(text: str) -> str:
     """Who the timed quiet is for, as the reply names it."""
     found = QUIET_WHO.findall(text)
@@ -128,7 +119,7 @@ def test_only_the_partner_who_holds_the_turn_ends_it_at_every_stage(lambda_modul
     )  # fmt: skip
     talk = talk_to(lambda_module)
     talk.launch()
-    _offer(talk, content, exercise.id)
+    talk.go_to_offer(content, exercise.id)
     talk.begin()
     voice = {"Maya": MAYA_VOICE, "Jordan": JORDAN_VOICE}
     # Maya speaks, Jordan says back, Jordan speaks, Maya says back.
@@ -151,7 +142,7 @@ def test_let_the_listener_go_first_mid_round_never_makes_anyone_speak_twice(lamb
     exercise = _turn_exercise(content)
     talk = talk_to(lambda_module)
     _named(talk)
-    _offer(talk, content, exercise.id)
+    talk.go_to_offer(content, exercise.id)
     text = talk.begin()
     talkers = [_talker(text)]
     for _ in range(stage):
@@ -166,7 +157,7 @@ def test_let_the_listener_go_first_mid_round_never_makes_anyone_speak_twice(lamb
     assert heard == _fair(opener, other, rounds), heard
     # The wish is kept for the next exercise with turns.
     following = next(e for e in content.path[content.path_index(exercise.id) + 1 :] if e.prompts[0].turns)
-    _offer(talk, content, following.id)
+    talk.go_to_offer(content, following.id)
     assert _talker(talk.begin()) == other
 
 
@@ -174,7 +165,7 @@ def test_let_the_listener_go_first_at_an_offer_to_resume_keeps_the_say_back_thei
     exercise = _turn_exercise(content)
     talk = talk_to(lambda_module)
     _named(talk)
-    _offer(talk, content, exercise.id)
+    talk.go_to_offer(content, exercise.id)
     assert _talker(talk.begin()) == "Maya"
     talk.end("EXCEEDED_MAX_REPROMPTS")  # Maya finished; nobody answered the question after the chime
     again = talk_to(lambda_module)
@@ -193,7 +184,7 @@ def test_resuming_after_the_last_turn_of_the_last_prompt_closes_the_exercise(lam
     parts = len(exercise.prompts)
     talk = talk_to(lambda_module)
     _named(talk)
-    _offer(talk, content, exercise.id)
+    talk.go_to_offer(content, exercise.id)
     talk.begin()
     while (talk.state["prompt"], talk.state["turn"]) != (parts - 1, 3):
         talk.say("AMAZON.NextIntent")
@@ -216,7 +207,7 @@ def test_the_quiet_names_the_partner_who_is_talking_in_both_orders(lambda_module
     other = "Jordan" if opener == "Maya" else "Maya"
     talk = talk_to(lambda_module)
     _named(talk)
-    _offer(talk, content, exercise.id)
+    talk.go_to_offer(content, exercise.id)
     talk.say("FirstSpeakerIntent", firstName=opener.lower())
     text = talk.begin()
     assert f"{opener}, it's your turn" in text and _talker(text) == opener
@@ -244,7 +235,7 @@ def test_the_counsellor_sentence_is_said_once_not_again_on_revisiting_the_only_e
     talk.end()
     again = talk_to(lambda_module)
     again.launch()
-    _offer(again, content, first)  # the same exercise, from its step
+    again.go_to_offer(content, first)  # the same exercise, from its step
     again.begin()
     for _ in range(len(content.exercise(first).prompts)):  # next, to its end
         if again.state["situation"] != "reflection":
@@ -287,7 +278,7 @@ def test_a_bad_partner_index_or_turn_stage_in_the_session_is_refused_at_the_door
     exercise = _turn_exercise(content)
     talk = talk_to(lambda_module, person_id=MAYA_VOICE)
     _named(talk)
-    _offer(talk, content, exercise.id)
+    talk.go_to_offer(content, exercise.id)
     talk.begin()
     talk.say("AMAZON.NextIntent")  # Jordan says back what Maya said
     before = dict(talk.state)

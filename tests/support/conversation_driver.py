@@ -100,6 +100,15 @@ class Talk:
                 return
         raise AssertionError("the exercise never finished")
 
+    def go_to_offer(self, content: Any, exercise_id: str) -> None:
+        """Go to the exercise's step, then skip until the skill offers that exercise (not begun)."""
+        self.say("GoToStepIntent", stepNumber=str(content.step_of(exercise_id).number))
+        for _ in range(len(content.path)):
+            if self.state["offer_target"] == exercise_id:
+                return
+            self.say("SkipIntent")
+        raise AssertionError(f"{exercise_id} never offered")
+
     def begin(self) -> str:
         """Yes to an offered exercise. A couple's first exercise for two comes after the safety
         screening (issue 25): listened to (kept in ``screening``), then yes to the exercise again."""

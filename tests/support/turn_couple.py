@@ -13,12 +13,8 @@ def offered_naming_it(content) -> Talk:
     talk = Talk.on_store(MemoryStore())
     talk.launch()
     talk.say("SetNamesIntent", firstName="maya", secondName="jordan")
-    talk.say("GoToStepIntent", stepNumber=str(content.step_of(NAMING).number))
-    for _ in range(len(content.path)):
-        if talk.state["offer_target"] == NAMING:
-            return talk
-        talk.say("SkipIntent")
-    raise AssertionError(f"{NAMING} never offered")
+    talk.go_to_offer(content, NAMING)
+    return talk
 
 
 def in_naming_it(content) -> Talk:
