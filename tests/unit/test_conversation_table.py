@@ -22,6 +22,7 @@ SLOTS = {
     "first_speaker": {"firstName": "Jordan"},
     "solo": {"firstName": "Sam"},
     "go_to_step": {"stepNumber": "3"},
+    "number_alone": {"number": "3"},
     "set_reminder": {"time": "20:00"},
     "roles_hurt": {"hurtName": "Maya"},
 }

@@ -357,6 +357,9 @@ def _intents(models: dict[str, Any], report: Report) -> None:
 _SAY = re.compile(r"\bsay\b[:,]?\s+(?P<what>.+?)(?=[.?!](?:\s|$)|$)", re.IGNORECASE)
 # Descriptions of an answer rather than the answer: what a person would say for each.
 NAMES, STEP, REMINDER = "SetNamesIntent", "GoToStepIntent", "SetReminderIntent"
+# A number said alone has an intent of its own; the conversation reads it as a step only
+# after a phrase that asks for one (conversation.answers.ASKING).
+NUMBER = "NumberAloneIntent"
 _TEMPLATES = (
     (re.compile(r"our names are,? and then your names", re.I), ["our names are Maya and Jordan"], NAMES),
     (re.compile(r"your first names", re.I), ["Maya and Jordan"], NAMES),
@@ -412,7 +415,7 @@ def suggestions(
                     clause = pattern.sub("", clause)
             if (number := _NUMBER.search(clause)) is not None:
                 top = int(number.group(1))
-                found += [Suggestion(key, NUMBER_WORDS[n - 1], "GoToStepIntent") for n in range(1, top + 1)]
+                found += [Suggestion(key, NUMBER_WORDS[n - 1], NUMBER) for n in range(1, top + 1)]
                 clause = _NUMBER.sub("", clause)
             for part in re.split(r",\s*(?:or\s+)?|\s+or\s+", clause):
                 part = part.strip(" ,:;")
@@ -440,6 +443,7 @@ def _step_count(locale: str) -> int:
 
 def _answers(models: dict[str, Any], report: Report, phrases_for: Callable[[str], dict[str, str]]) -> None:
     from trust_renewal.cli.matcher import Matcher
+    from trust_renewal.conversation.answers import ASKING
 
     for locale, model in models.items():
         matcher = Matcher(model)
@@ -465,6 +469,8 @@ def _answers(models: dict[str, Any], report: Report, phrases_for: Callable[[str]
                 problem = f'"{suggestion.answer}" reaches no intent (AMAZON.FallbackIntent)'
             elif suggestion.expect and match.intent != suggestion.expect:
                 problem = f'"{suggestion.answer}" reaches {match.intent}, not {suggestion.expect}'
+            elif suggestion.expect == NUMBER and ASKING.get(f"phrase:{suggestion.where}") != "step":
+                problem = f'"{suggestion.answer}", a number said alone, which is a step only where one is asked'
             if problem and suggestion.answer not in failed:
                 failed.add(suggestion.answer)
                 report.failures.append(f"{locale}: prompt {suggestion.where} suggests saying {problem}")

@@ -148,7 +148,14 @@ def interpret(state: State, event: Event, content: Content) -> Event:
         if heard is not None:
             return _as(event, "link_code", code=heard)
     if event.name == "set_names":
-        return _names(event, slots, asked, content)
+        event = _names(event, slots, asked, content)
+        if event.name != "number_alone":
+            return event
+    if event.name == "number_alone":
+        event = _number_alone(event, asked, content)
+        if event.name != "set_reminder":
+            return event
+        slots = dict(event.slots)  # an hour to the reminder's question: read on as a time
     if event.name == "go_to_step" and asked == "names" and not heard_topic_of(slots):
         # A bare "three" reaches Alexa as a step number too; to "what are your names?" it is
         # neither a name nor a jump to step three: ask for the names again.
@@ -212,14 +219,14 @@ def plausible_name(words: str) -> bool:
 
 
 # Slots where a bare number can land, whichever intent Alexa picked for it.
-_NUMBER_SLOTS = ("code", "stepNumber", "time", "nameAlone", "firstName")
+_NUMBER_SLOTS = ("code", "number", "stepNumber", "time", "nameAlone", "firstName")
 
 
 def _digits_heard(event: Event) -> str | None:
     """The digits of a code said alone ("4 8 1 5 2 9", "481529"), or None if no number was said."""
     if event.name == "link_code":
         return "".join(c for c in event.slots.get("code", "") if c.isdigit())
-    if event.name not in ("go_to_step", "set_reminder", "set_names"):
+    if event.name not in ("go_to_step", "set_reminder", "set_names", "number_alone"):
         return None
     for name in _NUMBER_SLOTS:
         value = event.slots.get(name, "").replace(" ", "")
@@ -242,12 +249,8 @@ def _names(event: Event, slots: dict[str, str], asked: str | None, content: Cont
         return _as(event, "go_to_step", topic=" and ".join(given).lower(), _topic_id=topic)
     number = number_of(given[0]) if len(given) == 1 else None
     if number is not None:
-        if asked in ("time", "am_or_pm") and 1 <= number <= 23:
-            return _as(event, "set_reminder", time=f"{number:02d}:00")
-        if asked == "step":
-            return _as(event, "go_to_step", stepNumber=str(number))
-        # "three" to a scale question is not step three; to the names question, not a name.
-        return _as(event, "set_names") if asked == "names" else _as(event, "fallback")
+        # A number filed as a name ("three" to AMAZON.FirstName) is a number said alone.
+        return _as(event, "number_alone", number=str(number))
     if not all(plausible_name(g) for g in given):
         # "pass", "uh huh": not names. Asked for names, ask again; otherwise nothing was meant.
         return _as(event, "set_names") if asked == "names" or not slots.get(ALONE) else _as(event, "fallback")
@@ -258,6 +261,25 @@ def _names(event: Event, slots: dict[str, str], asked: str | None, content: Cont
             return _as(event, "fallback")  # a lone word, not an answer to anything asked
         return replace(event, slots={"firstName": slots[ALONE]})
     return event
+
+
+def _number_alone(event: Event, asked: str | None, content: Content) -> Event:
+    """A number said on its own, read by the question asked (nothing asked: it stays a number alone)."""
+    said = event.slots.get("number", "").strip()
+    number = number_of(said)
+    if asked == "step":
+        return _as(event, "go_to_step", stepNumber=said)  # go_to_step says which steps there are
+    if asked in _TIME_QUESTIONS and number is not None and 1 <= number <= 23:
+        return _as(event, "set_reminder", time=f"{number:02d}:00")
+    if asked == "code" and said.isdigit():
+        return _as(event, "link_code", code=said)
+    if asked == "names":
+        return _as(event, "set_names")  # not a name: the names question again
+    if asked == "roles" or number is None or not 1 <= number <= len(content.steps):
+        # Not who was hurt, nor a step: the situation's own "I didn't catch that".
+        return _as(event, "fallback")
+    # Said to each other ("from one to ten...") or meant as a step: nothing moves (table.py).
+    return _as(event, "number_alone", number=str(number))
 
 
 def _settle(event: Event, time: str, asked_clock: str, again: bool = False) -> Event:

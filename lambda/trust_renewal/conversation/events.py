@@ -14,6 +14,8 @@ INTENTS = frozenset(
         "skip",
         "restart_exercise",
         "go_to_step",
+        # A number said on its own (issue 21): read by the question asked, else nothing moves.
+        "number_alone",
         "quick",
         "progress",
         "safety",

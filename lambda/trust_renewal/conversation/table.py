@@ -38,6 +38,7 @@ DEFAULT: dict[str, Transition] = {
     "restart_exercise": nav.restart_exercise,
     "start_over": nav.start_over,
     "go_to_step": nav.go_to_step,
+    "number_alone": evenings.number_alone,  # read by the question asked first (answers.interpret)
     "quick": nav.quick,
     "progress": settings.progress,
     "help": evenings.help_,

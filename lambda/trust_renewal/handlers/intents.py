@@ -35,6 +35,11 @@ class GoToStepHandler(IntentHandler):
     event_name = "go_to_step"
 
 
+class NumberAloneHandler(IntentHandler):
+    intent_names = ("NumberAloneIntent",)
+    event_name = "number_alone"
+
+
 class QuickVersionHandler(IntentHandler):
     intent_names = ("QuickVersionIntent",)
     event_name = "quick"

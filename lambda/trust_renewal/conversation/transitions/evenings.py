@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trust_renewal.content.model import Content
+from trust_renewal.conversation.answers import number_of
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.reply import Reply, say
 from trust_renewal.conversation.situation import IN_EXERCISE
@@ -47,6 +48,18 @@ def fallback(state: State, event: Event, content: Content) -> tuple[State, Reply
     if state.situation == S.ASK_WHICH_PARTNER:
         return state, Reply(speech=(which_partner(state),), reprompt=reprompt(state))
     return state, Reply(speech=(say(f"fallback.{FAMILY[state.situation]}"),), reprompt=reprompt(state))
+
+
+def number_alone(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """A number said alone where no number was asked: nothing moves, whatever the number.
+
+    Partners answer "from one to ten, how close do you feel?" to each other near the
+    device, so "three" never jumps to step three; a step's number is told how to ask.
+    """
+    number = number_of(event.slots.get("number", ""))
+    if number is None or not 1 <= number <= len(content.steps):
+        return fallback(state, event, content)
+    return stay(state, say("nav.number_alone", value=number), content=content)
 
 
 def checkin(state: State, event: Event, content: Content) -> tuple[State, Reply]:
