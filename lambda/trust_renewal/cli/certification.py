@@ -470,7 +470,7 @@ def _answers(models: dict[str, Any], report: Report, phrases_for: Callable[[str]
             elif suggestion.expect and match.intent != suggestion.expect:
                 problem = f'"{suggestion.answer}" reaches {match.intent}, not {suggestion.expect}'
             elif suggestion.expect == NUMBER and ASKING.get(f"phrase:{suggestion.where}") != "step":
-                problem = f'"{suggestion.answer}", a number said alone, which is a step only where one is asked'
+                problem = f'"{suggestion.answer}" alone, a number read as a step only where one is asked'
             if problem and suggestion.answer not in failed:
                 failed.add(suggestion.answer)
                 report.failures.append(f"{locale}: prompt {suggestion.where} suggests saying {problem}")
