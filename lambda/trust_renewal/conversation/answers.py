@@ -1,15 +1,20 @@
 """Bare answers, read by the situation: "forgiveness", "three", "eight p m", "Jordan".
 
 Every question the skill asks can be answered with just the answer, so the model
-has bare slot samples ({topic}, {stepNumber}, {time}, {nameAlone}). Alexa then picks
-an intent by the words alone, and words can fit several: "three" is a step number,
-a time and, to AMAZON.FirstName, a name; "talk and listen" is a step topic and,
-to the names intent, two names. Alexa cannot know which question is open; the
-conversation can. ``interpret`` rewrites such an event into what the answer means
-here, before the intent's handler runs. Rules, in order:
+has bare slot samples ({topic}, {number}, {time}, {nameAlone}). Alexa then picks
+an intent by the words alone, and words can fit several: "three" is a number said
+alone (NumberAloneIntent), a time and, to AMAZON.FirstName, a name; "talk and
+listen" is a step topic and, to the names intent, two names. Alexa cannot know
+which question is open; the conversation can. ``interpret`` rewrites such an event
+into what the answer means here, before the intent's handler runs. Rules, in order:
 
 - a step topic never lands on the names intent, whatever was asked;
-- a number never lands on the names intent (it is the step, or the reminder's hour);
+- a number never lands on the names intent: filed as a name, it is a number said alone;
+- a number said alone is read by the question asked: the step ("which step?"; go_to_step
+  says which steps there are), the reminder's hour (a time question, 1 to 23), the code,
+  the names question again, or the roles question's "I didn't catch that"; asked nothing,
+  it moves nobody: a step's number is told how to ask for that step (table.py's
+  ``number_alone``), any other number is not understood;
 - while the reminder's time is asked, a bare number is that hour;
 - while a step is asked, an o'clock time from one to the last step is that step;
 - a name said alone counts only as the answer to "what are your names?", and then
@@ -20,7 +25,8 @@ here, before the intent's handler runs. Rules, in order:
   route, wherever it was said; a command, a filler ("pass", "uh huh") or a word
   no one is called is never taken as a name: the names question is asked again;
 - a bare number is a step only while a step is asked (or a reminder's hour while a
-  time is): "three" to "on a scale of one to ten" never jumps to step three;
+  time is): "three" to "on a scale of one to ten" never jumps to step three (a step
+  number with a carrier, "go to step three", is GoToStepIntent and goes anywhere);
 - roles never take pronouns for names: "they hurt me" is the abuse route.
 
 The open question is the last line the skill said (``State.last``), so nothing new
