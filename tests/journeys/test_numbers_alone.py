@@ -135,9 +135,7 @@ def test_to_what_time_in_the_evening_a_number_is_that_evening_hour(lambda_module
     talk.say("SetReminderIntent", time="EV")
     reply = talk.say(NUMBER, number="7")
     assert "every day at 7 p.m." in reply
-    assert [d.get("token") for d in talk.last["response"].get("directives") or []] == [
-        "reminder-time:19:00"
-    ]
+    assert [d.get("token") for d in talk.last["response"].get("directives") or []] == ["reminder-time:19:00"]
 
 
 def test_to_the_code_question_a_number_is_the_code(lambda_module) -> None:
@@ -226,8 +224,6 @@ def test_three_typed_mid_exercise_does_not_jump(monkeypatch, capsys, tmp_path) -
 @pytest.mark.usefixtures("chat_env")
 def test_take_us_to_a_step_then_three_does(monkeypatch, capsys, tmp_path) -> None:
     step = load_content("en-US").steps[2]
-    said = chat_answers(
-        monkeypatch, capsys, tmp_path, "Maya and Sam", "skip", "take us to a step", "three"
-    )
+    said = chat_answers(monkeypatch, capsys, tmp_path, "Maya and Sam", "skip", "take us to a step", "three")
     assert said["take us to a step"].endswith("Which step would you like?")
     assert said["three"].startswith(f"Step 3, {step.title}.") and said["three"].endswith("?")
