@@ -39,7 +39,7 @@ def test_a_filler_or_command_is_never_taken_as_a_name(monkeypatch, capsys, tmp_p
 def test_the_names_question_is_asked_again_after_an_answer_that_is_no_name(
     monkeypatch, capsys, tmp_path, answer
 ) -> None:
-    # "pass" is also TooHardIntent's sample and "three" GoToStepIntent's bare number: to "what are
+    # "pass" is also TooHardIntent's sample and "three" NumberAloneIntent's bare number: to "what are
     # your names?" neither is a hard question nor step three, so the question comes again.
     said = chat_answers(monkeypatch, capsys, tmp_path, "open trust renewal", "use our names", answer)
     assert said[answer].endswith("What are your names?"), said[answer]

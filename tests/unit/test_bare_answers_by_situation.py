@@ -98,3 +98,34 @@ def test_numbers_said_as_an_answer(words: str, number: int) -> None:
 @pytest.mark.parametrize("words", ["Jordan", "three hundred", "", "step"])
 def test_what_is_not_a_number_answer(words: str) -> None:
     assert number_of(words) is None
+
+
+NUMBER_ALONE = [
+    # (question asked, the number said alone) -> (intent meant, slots meant)
+    ("step", "3", "go_to_step", {"stepNumber": "3"}),
+    ("step", "15", "go_to_step", {"stepNumber": "15"}),  # go_to_step says which steps there are
+    ("names", "3", "set_names", {}),  # not a name: the names question again
+    ("time", "8", "set_reminder", {"time": "08:00"}),
+    ("am_or_pm", "8", "set_reminder", {"time": "08:00", AGAIN: "yes"}),
+    ("part_time", "7", "set_reminder", {"time": "19:00", CONFIRMED: "yes"}),
+]
+
+
+@pytest.mark.parametrize(("asked", "said", "meant", "meant_slots"), NUMBER_ALONE)
+def test_a_number_said_alone_means_what_the_question_asked_for(
+    content, asked, said, meant, meant_slots
+) -> None:
+    event = interpret(_asked(content, asked), intent("number_alone", slots={"number": said}), content)
+    assert (event.name, dict(event.slots)) == (meant, meant_slots)
+
+
+def test_a_number_said_alone_to_no_question_stays_a_number_or_is_not_understood(content) -> None:
+    here = State(welcomed=True)
+    assert interpret(here, intent("number_alone", slots={"number": "3"}), content).name == "number_alone"
+    past_the_steps = str(len(content.steps) + 1)
+    assert (
+        interpret(here, intent("number_alone", slots={"number": past_the_steps}), content).name == "fallback"
+    )
+    # Filed as a first name, it is the same number said alone.
+    event = interpret(here, intent("set_names", slots={ALONE: "three"}), content)
+    assert (event.name, dict(event.slots)) == ("number_alone", {"number": "3"})
