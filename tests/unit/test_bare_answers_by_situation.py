@@ -7,6 +7,7 @@ import pytest
 from support.engine_steps import intent, launch, run
 from trust_renewal.conversation import State
 from trust_renewal.conversation.answers import AGAIN, ALONE, CONFIRMED, interpret, number_of, open_question
+from trust_renewal.conversation.reply import say
 
 
 def _asked(content, question: str) -> State:
@@ -129,3 +130,12 @@ def test_a_number_said_alone_to_no_question_stays_a_number_or_is_not_understood(
     # Filed as a first name, it is the same number said alone.
     event = interpret(here, intent("set_names", slots={ALONE: "three"}), content)
     assert (event.name, dict(event.slots)) == ("number_alone", {"number": "3"})
+
+
+def test_a_number_said_alone_to_the_code_question_is_the_code_even_when_misheard(content) -> None:
+    asked = State(welcomed=True, last=(say("link.ask_code"),))
+    event = interpret(asked, intent("number_alone", slots={"number": "481529"}), content)
+    assert (event.name, dict(event.slots)) == ("link_code", {"code": "481529"})
+    # Alexa heard a number but no value came: still the code, so "tell me the six digits" follows.
+    event = interpret(asked, intent("number_alone", slots={}), content)
+    assert (event.name, dict(event.slots)) == ("link_code", {"code": ""})

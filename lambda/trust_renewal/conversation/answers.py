@@ -277,8 +277,8 @@ def _number_alone(event: Event, asked: str | None, content: Content) -> Event:
         return _as(event, "go_to_step", stepNumber=said)  # go_to_step says which steps there are
     if asked in _TIME_QUESTIONS and number is not None and 1 <= number <= 23:
         return _as(event, "set_reminder", time=f"{number:02d}:00")
-    if asked == "code" and said.isdigit():
-        return _as(event, "link_code", code=said)
+    if asked == "code":  # the code, even misheard: "tell me the six digits" rather than a shrug
+        return _as(event, "link_code", code="".join(c for c in said if c.isdigit()))
     if asked == "names":
         return _as(event, "set_names")  # not a name: the names question again
     if asked == "roles" or number is None or not 1 <= number <= len(content.steps):
