@@ -35,7 +35,7 @@ DEFAULT_THRESHOLD = 0.3
 # How sharply the SVM's scores become a confidence (a softmax of SCALE * score).
 SCALE = 4.0
 # The SVM's regularisation, and whether each intent weighs the same whatever its size.
-CLASSIFIER_C = 0.3
+CLASSIFIER_C = 1.0
 CLASS_WEIGHT: str | None = None
 # How much each out-of-domain sample counts against the intents' samples.
 FALLBACK_WEIGHT = 2.0
