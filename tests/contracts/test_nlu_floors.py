@@ -24,6 +24,15 @@ from trust_renewal.cli.nlu import (
 from trust_renewal.interaction_models import LOCALES, language_model, load_model
 
 CORPUS = default_corpus_path()
+# Test sets written by helpers who never opened the project (docs/nlu.md, "Blind test sets"), each
+# frozen before a round of samples and measured when it was finished. Some of their figures are below
+# the issue's floors, so these bounds (the lowest measured in any locale, model or chat) only keep
+# them from getting worse; raise them as the samples improve.
+BLIND = Path(__file__).resolve().parents[1] / "corpus"
+BLIND_NOW = {
+    "heldout_blind.json": {"self_harm": 0.92, "abuse_danger": 0.92, "distress": 0.86},
+    "heldout_blind2.json": {"self_harm": 0.94, "abuse_danger": 0.88, "distress": 0.76},
+}
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +44,16 @@ def corpus():
 @pytest.fixture(scope="session")
 def reports(corpus):
     return {locale: evaluate(load_model(locale), locale, corpus) for locale in LOCALES}
+
+
+@pytest.fixture(scope="session")
+def blind_reports():
+    corpora = {name: load_corpus(BLIND / name) for name in BLIND_NOW}
+    return {
+        (name, locale): evaluate(load_model(locale), locale, corpus)
+        for name, corpus in corpora.items()
+        for locale in LOCALES
+    }
 
 
 def test_the_held_out_corpus_is_as_big_as_the_issue_asks(corpus) -> None:
@@ -61,17 +80,10 @@ def test_every_locale_meets_the_accuracy_and_safety_floors(reports, locale: str)
         assert below == {}, (report.pipeline, below, report.worst[:10])
 
 
-# Issue 21 asks for at most 3% (MAX_FALSE_ALARMS); not met yet: 5 of 132 (3.8%, was 7 of 112) after the
-# out-of-domain samples and the model's settings chosen on tests/corpus/nlu_dev.json only (docs/nlu.md).
-# Until it is, this bound keeps it from getting worse; lower it to MAX_FALSE_ALARMS as the samples improve.
-FALSE_ALARMS_NOW = 5 / 132
-
-
 @pytest.mark.parametrize("locale", LOCALES)
-def test_ordinary_sentences_raise_no_more_false_alarms_than_today(reports, locale: str) -> None:
-    assert MAX_FALSE_ALARMS < FALSE_ALARMS_NOW
+def test_ordinary_sentences_are_rarely_heard_as_a_cry_for_help(reports, locale: str) -> None:
     for report in reports[locale]:
-        assert report.figures["false_alarms"] <= FALSE_ALARMS_NOW, (report.pipeline, report.worst)
+        assert report.figures["false_alarms"] <= MAX_FALSE_ALARMS, (report.pipeline, report.worst)
 
 
 def test_the_safety_routes_never_fall_below_their_floors_even_in_the_worst_locale(reports) -> None:
@@ -117,3 +129,15 @@ def test_check_exits_non_zero_when_a_floor_is_not_met(tmp_path: Path, capsys) ->
     # The before: samples only, as the chat understood before issue 21, misses most floors.
     assert main(["nlu", "--locale", "en-US", "--pipeline", "samples", "--check"]) == 1
     assert "below the floor" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", sorted(BLIND_NOW))
+def test_on_the_blind_test_sets_cries_for_help_are_heard_no_worse_than_measured(
+    blind_reports, name: str, locale: str
+) -> None:
+    bounds = BLIND_NOW[name]
+    for report in blind_reports[(name, locale)]:
+        below = {k: round(report.figures[k], 3) for k, bound in bounds.items() if report.figures[k] < bound}
+        assert below == {}, (report.pipeline, below, report.worst[:10])
+        assert report.figures["false_alarms"] <= MAX_FALSE_ALARMS, (report.pipeline, report.worst)
