@@ -188,6 +188,19 @@ def test_a_prompt_whose_suggested_answer_falls_to_fallback_fails(good):
     assert not any('"yes"' in f for f in failures)
 
 
+def test_a_time_suggested_where_no_time_is_asked_fails(good):
+    # "eight p.m." said alone reaches TimeAloneIntent, which sets a reminder only after a time question.
+    def phrases(locale: str) -> dict[str, str]:
+        return {**load_content(locale).phrases, "test.when": "You can say a time, like seven p.m."}
+
+    failures = _failures(good, phrases_for=phrases)
+    assert (
+        "en-US: prompt test.when suggests saying \"seven p.m\" alone, a time read as the reminder's"
+        " only where one is asked" in failures
+    )
+    assert not any("reminder.which_time" in f for f in failures)  # it asks the time: the answer is read
+
+
 def test_a_topic_the_names_intent_would_catch_fails():
     found = suggestions(
         {"nav.which": "Which step? You can say a topic like forgiveness."}, ["talk and listen"], 11
@@ -213,7 +226,7 @@ def test_the_answers_a_prompt_suggests_are_read_as_a_person_would_say_them():
         "yes to start", "no to leave it for later", "I'm done", "our names are Maya and Jordan",
         "call me Sam", "one", "two", "three", "next", "take us to step three", "eight p.m",
     ]  # fmt: skip
-    assert found[-1].expect == "SetReminderIntent" and found[-2].expect == "GoToStepIntent"
+    assert found[-1].expect == "TimeAloneIntent" and found[-2].expect == "GoToStepIntent"
 
 
 def test_a_summary_too_long_for_the_store_fails(copy):

@@ -64,7 +64,7 @@ def test_the_built_skill_dispatches_every_model_intent_to_its_own_handler(intent
 
 
 # Intents Alexa only ever sends with a slot filled: a number said alone comes with its number.
-SAID_WITH = {"NumberAloneIntent": {"number": "3"}}
+SAID_WITH = {"NumberAloneIntent": {"number": "3"}, "TimeAloneIntent": {"time": "20:00"}}
 
 
 @pytest.mark.parametrize("intent", sorted(_model_intents("en-US")))

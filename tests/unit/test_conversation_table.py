@@ -23,6 +23,7 @@ SLOTS = {
     "solo": {"firstName": "Sam"},
     "go_to_step": {"stepNumber": "3"},
     "number_alone": {"number": "3"},
+    "time_alone": {"time": "20:00"},
     "set_reminder": {"time": "20:00"},
     "roles_hurt": {"hurtName": "Maya"},
 }

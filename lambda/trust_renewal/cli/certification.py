@@ -356,10 +356,12 @@ def _intents(models: dict[str, Any], report: Report) -> None:
 
 _SAY = re.compile(r"\bsay\b[:,]?\s+(?P<what>.+?)(?=[.?!](?:\s|$)|$)", re.IGNORECASE)
 # Descriptions of an answer rather than the answer: what a person would say for each.
-NAMES, STEP, REMINDER = "SetNamesIntent", "GoToStepIntent", "SetReminderIntent"
+NAMES, STEP = "SetNamesIntent", "GoToStepIntent"
 # A number said alone has an intent of its own; the conversation reads it as a step only
 # after a phrase that asks for one (conversation.answers.ASKING).
 NUMBER = "NumberAloneIntent"
+# Likewise a time said alone: the reminder's time only after a phrase that asks for one.
+TIME = "TimeAloneIntent"
 _TEMPLATES = (
     (re.compile(r"our names are,? and then your names", re.I), ["our names are Maya and Jordan"], NAMES),
     (re.compile(r"your first names", re.I), ["Maya and Jordan"], NAMES),
@@ -367,7 +369,7 @@ _TEMPLATES = (
     (re.compile(r"call me,? and your name", re.I), ["call me Sam"], NAMES),
     (re.compile(r"one of your names", re.I), ["Jordan"], NAMES),  # which of you was hurt
     (re.compile(r"take us to step,? and (?:a|its) number", re.I), ["take us to step three"], STEP),
-    (re.compile(r"a time,? like ([a-z0-9 .:]+?)(?=,|$)", re.I), [], REMINDER),
+    (re.compile(r"a time,? like ([a-z0-9 .:]+?)(?=,|$)", re.I), [], TIME),
 )
 _NUMBER = re.compile(r"a number,? from 1 to (\d+)", re.I)
 _TOPIC = re.compile(r"a topic,? like ([a-z' ]+?)(?: or ([a-z' ]+))?$", re.I)
@@ -443,7 +445,7 @@ def _step_count(locale: str) -> int:
 
 def _answers(models: dict[str, Any], report: Report, phrases_for: Callable[[str], dict[str, str]]) -> None:
     from trust_renewal.cli.matcher import Matcher
-    from trust_renewal.conversation.answers import ASKING
+    from trust_renewal.conversation.answers import ASKING, TIME_QUESTIONS
 
     for locale, model in models.items():
         matcher = Matcher(model)
@@ -471,6 +473,8 @@ def _answers(models: dict[str, Any], report: Report, phrases_for: Callable[[str]
                 problem = f'"{suggestion.answer}" reaches {match.intent}, not {suggestion.expect}'
             elif suggestion.expect == NUMBER and ASKING.get(f"phrase:{suggestion.where}") != "step":
                 problem = f'"{suggestion.answer}" alone, a number read as a step only where one is asked'
+            elif suggestion.expect == TIME and ASKING.get(f"phrase:{suggestion.where}") not in TIME_QUESTIONS:
+                problem = f'"{suggestion.answer}" alone, a time read as the reminder\'s only where one is asked'
             if problem and suggestion.answer not in failed:
                 failed.add(suggestion.answer)
                 report.failures.append(f"{locale}: prompt {suggestion.where} suggests saying {problem}")

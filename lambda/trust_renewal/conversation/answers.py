@@ -66,7 +66,7 @@ ALONE = "nameAlone"  # SetNamesIntent's slot for a name said on its own
 CONFIRMED = "time_confirmed"  # slot the conversation adds once a.m./p.m. is settled
 AGAIN = "time_again"  # slot the conversation adds when "morning or evening?" was answered with the hour again
 PARTS_OF_DAY = ("MO", "AF", "EV", "NI")
-_TIME_QUESTIONS = ("time", "am_or_pm", "am_or_pm_again", "part_time")
+TIME_QUESTIONS = ("time", "am_or_pm", "am_or_pm_again", "part_time")
 _MORNING = ("MO",)
 _LATER = ("AF", "EV", "NI")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -162,6 +162,11 @@ def interpret(state: State, event: Event, content: Content) -> Event:
         if event.name != "set_reminder":
             return event
         slots = dict(event.slots)  # an hour to the reminder's question: read on as a time
+    if event.name == "time_alone":
+        event = _time_alone(event, asked, content)
+        if event.name != "set_reminder":
+            return event
+        slots = dict(event.slots)  # the answer to a time question: read on by the rules below
     if event.name == "go_to_step" and asked == "names" and not heard_topic_of(slots):
         # A bare "three" reaches Alexa as a step number too; to "what are your names?" it is
         # neither a name nor a jump to step three: ask for the names again.
@@ -179,7 +184,7 @@ def interpret(state: State, event: Event, content: Content) -> Event:
         names = [n for n in re.split(r"\s+and\s+", heard_topic) if re.fullmatch(r"[A-Za-z'\-]+", n)]
         if 1 <= len(names) <= 2 and len(names) == len(heard_topic.split(" and ")):
             return _as(event, "set_names", **dict(zip(("firstName", "secondName"), names, strict=False)))
-    if event.name == "go_to_step" and asked in _TIME_QUESTIONS and not event.slot_ids.get("topic"):
+    if event.name == "go_to_step" and asked in TIME_QUESTIONS and not event.slot_ids.get("topic"):
         hour = number_of(slots.get("stepNumber", ""))
         if hour is not None and 1 <= hour <= 23:
             event = _as(event, "set_reminder", time=f"{hour:02d}:00")
@@ -275,7 +280,7 @@ def _number_alone(event: Event, asked: str | None, content: Content) -> Event:
     number = number_of(said)
     if asked == "step":
         return _as(event, "go_to_step", stepNumber=said)  # go_to_step says which steps there are
-    if asked in _TIME_QUESTIONS and number is not None and 1 <= number <= 23:
+    if asked in TIME_QUESTIONS and number is not None and 1 <= number <= 23:
         return _as(event, "set_reminder", time=f"{number:02d}:00")
     if asked == "code":  # the code, even misheard: "tell me the six digits" rather than a shrug
         return _as(event, "link_code", code="".join(c for c in said if c.isdigit()))
@@ -286,6 +291,24 @@ def _number_alone(event: Event, asked: str | None, content: Content) -> Event:
         return _as(event, "fallback")
     # Said to each other ("from one to ten...") or meant as a step: nothing moves (table.py).
     return _as(event, "number_alone", number=str(number))
+
+
+def _time_alone(event: Event, asked: str | None, content: Content) -> Event:
+    """A time said on its own, read by the question asked (nothing asked: it stays a time alone)."""
+    time = event.slots.get("time", "").strip()
+    if asked in TIME_QUESTIONS:
+        return _as(event, "set_reminder", time=time)  # then settled by the question (interpret)
+    clock = clock_of(time)
+    if asked == "step" and clock and clock[1] == 0 and 1 <= clock[0] <= len(content.steps):
+        return _as(event, "go_to_step", stepNumber=str(clock[0]))  # "three" heard as 3 o'clock
+    if asked == "code":
+        return _as(event, "link_code", code="")  # no digits heard: "tell me the six digits"
+    if asked == "names":
+        return _as(event, "set_names")  # not a name: the names question again
+    if asked == "roles":
+        return _as(event, "fallback")  # not who was hurt: that question's "I didn't catch that"
+    # Said to each other ("seven thirty?"): no reminder, nothing moves (settings.time_alone).
+    return event
 
 
 def _settle(event: Event, time: str, asked_clock: str, again: bool = False) -> Event:

@@ -16,6 +16,8 @@ INTENTS = frozenset(
         "go_to_step",
         # A number said on its own (issue 21): read by the question asked, else nothing moves.
         "number_alone",
+        # A time said on its own: the reminder's time only where a time was asked.
+        "time_alone",
         "quick",
         "progress",
         "safety",

@@ -39,6 +39,7 @@ DEFAULT: dict[str, Transition] = {
     "start_over": nav.start_over,
     "go_to_step": nav.go_to_step,
     "number_alone": evenings.number_alone,  # read by the question asked first (answers.interpret)
+    "time_alone": settings.time_alone,  # likewise: a reminder only where a time was asked
     "quick": nav.quick,
     "progress": settings.progress,
     "help": evenings.help_,

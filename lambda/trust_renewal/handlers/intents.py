@@ -40,6 +40,11 @@ class NumberAloneHandler(IntentHandler):
     event_name = "number_alone"
 
 
+class TimeAloneHandler(IntentHandler):
+    intent_names = ("TimeAloneIntent",)
+    event_name = "time_alone"
+
+
 class QuickVersionHandler(IntentHandler):
     intent_names = ("QuickVersionIntent",)
     event_name = "quick"

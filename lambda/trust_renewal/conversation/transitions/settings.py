@@ -20,6 +20,7 @@ from trust_renewal.conversation.transitions.common import (
     home,
     stay,
 )
+from trust_renewal.conversation.transitions.evenings import fallback
 
 
 def progress(state: State, event: Event, content: Content) -> tuple[State, Reply]:
@@ -78,6 +79,32 @@ def set_reminder(state: State, event: Event, content: Content) -> tuple[State, R
         key = "reminder.am_or_pm_again" if event.slots.get(AGAIN) == "yes" else "reminder.am_or_pm"
         return stay(state, say(key, time=spoken, clock=time), content=content)
     return state, Reply(action="create_reminder", action_params={"time": time})
+
+
+def time_alone(state: State, event: Event, content: Content) -> tuple[State, Reply]:
+    """A time said alone where no time was asked: no reminder, and nothing moves.
+
+    Partners say "seven thirty?" or "eight p m" to each other near an open microphone;
+    a daily reminder is set only when asked for ("remind us at eight p m"), so this
+    says how to ask. A part of the day alone ("in the evening") is not understood.
+    """
+    spoken = _spoken_clock(event.slots.get("time") or "", content)
+    if spoken is None:
+        return fallback(state, event, content)
+    return stay(state, say("reminder.time_alone", time=spoken), content=content)
+
+
+def _spoken_clock(time: str, content: Content) -> str | None:
+    """ "20:00" → "8 p.m."; an hour that could be either ("08:00" from "eight") → "8"."""
+    clock = clock_of(time)
+    if clock is None:
+        return None
+    hour, minute = clock
+    digits = str(hour % 12 or 12) + (f":{minute:02d}" if minute else "")
+    if unclear_hour(time):
+        return digits  # as "Is that 8 in the morning, or 8 in the evening?" says it
+    # The phrase book's clock ("{time} p.m."), as the reminder itself is spoken (handlers.reminders).
+    return content.phrase("time.am" if hour < 12 else "time.pm").replace("{time}", digits)
 
 
 def stop_reminders(state: State, event: Event, content: Content) -> tuple[State, Reply]:
