@@ -195,8 +195,8 @@ def test_a_time_suggested_where_no_time_is_asked_fails(good):
 
     failures = _failures(good, phrases_for=phrases)
     assert (
-        "en-US: prompt test.when suggests saying \"seven p.m\" alone, a time read as the reminder's"
-        " only where one is asked" in failures
+        'en-US: prompt test.when suggests saying "seven p.m" alone,'
+        " a reminder time only where a time is asked" in failures
     )
     assert not any("reminder.which_time" in f for f in failures)  # it asks the time: the answer is read
 

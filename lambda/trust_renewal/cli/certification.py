@@ -474,7 +474,7 @@ def _answers(models: dict[str, Any], report: Report, phrases_for: Callable[[str]
             elif suggestion.expect == NUMBER and ASKING.get(f"phrase:{suggestion.where}") != "step":
                 problem = f'"{suggestion.answer}" alone, a number read as a step only where one is asked'
             elif suggestion.expect == TIME and ASKING.get(f"phrase:{suggestion.where}") not in TIME_QUESTIONS:
-                problem = f'"{suggestion.answer}" alone, a time read as the reminder\'s only where one is asked'
+                problem = f'"{suggestion.answer}" alone, a reminder time only where a time is asked'
             if problem and suggestion.answer not in failed:
                 failed.add(suggestion.answer)
                 report.failures.append(f"{locale}: prompt {suggestion.where} suggests saying {problem}")
