@@ -76,7 +76,7 @@ def join(talk, code: str, replace_own: bool = True) -> str:
         assert replace_own, talk.text
         talk.say("AMAZON.YesIntent")
     assert "What's the code?" in talk.text, talk.text
-    return talk.say("GoToStepIntent", stepNumber=code)  # six digits said alone: Alexa files them as a number
+    return talk.say("NumberAloneIntent", number=code)  # six digits said alone: a number said alone
 
 
 def _wrong(code: str) -> str:
@@ -296,10 +296,10 @@ def test_five_wrong_codes_an_hour_then_a_kind_refusal_even_for_the_right_one(two
     jordan.launch()
     jordan.say("JoinPartnerIntent")
     for attempt in range(1, 5):
-        said = jordan.say("GoToStepIntent", stepNumber=str(int(_wrong(code)) + attempt))
+        said = jordan.say("NumberAloneIntent", number=str(int(_wrong(code)) + attempt))
         assert "That code didn't work" in said
     assert "You have one more try this hour." in said
-    said = jordan.say("GoToStepIntent", stepNumber=_wrong(code))
+    said = jordan.say("NumberAloneIntent", number=_wrong(code))
     assert "I'll stop trying them for this hour" in said
     assert "link" not in _values(module, JORDAN)
     join(jordan, code)
@@ -361,7 +361,7 @@ def test_a_fault_at_any_write_of_a_join_links_nothing(two, nth):
     jordan.say("JoinPartnerIntent")
     jordan.say("AMAZON.YesIntent")
     faults.arm("PutItem", nth)
-    said = jordan.say("GoToStepIntent", stepNumber=code)
+    said = jordan.say("NumberAloneIntent", number=code)
     faults.clear()
     jordan_values = _values(module, JORDAN)
     couple = _couple(module, MAYA)["attributes"]
