@@ -183,6 +183,18 @@ def test_a_granted_reminder_is_daily_at_that_hour_in_the_device_time_zone(talk, 
     assert after == before
 
 
+def test_a_time_said_alone_calls_the_reminders_api_only_after_the_time_question(talk, api):
+    # "eight p m" said to each other near the device (TimeAloneIntent): nothing is created (issue 21).
+    talk.granted = True
+    said = talk.say("TimeAloneIntent", time="20:00")
+    assert said.startswith("If you'd like a daily reminder at 8 p.m.,") and api.calls("POST") == []
+    talk.say("SetReminderIntent")  # "remind us every day": what time?
+    said = talk.say("TimeAloneIntent", time="20:00")
+    (post,) = api.calls("POST")
+    assert api.json_body(post)["trigger"]["recurrence"]["recurrenceRules"] == [daily_rule(20, 0)]
+    assert _phrase("reminder.set", time="8 p.m.") in said
+
+
 @pytest.mark.parametrize(("slot", "rule_hour", "said"), [("EV", 19, "7 p.m."), ("08:30", 8, "8:30 a.m.")])
 def test_parts_of_the_day_and_minutes(talk, api, slot, rule_hour, said):
     talk.granted = True

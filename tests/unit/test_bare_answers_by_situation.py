@@ -139,3 +139,35 @@ def test_a_number_said_alone_to_the_code_question_is_the_code_even_when_misheard
     # Alexa heard a number but no value came: still the code, so "tell me the six digits" follows.
     event = interpret(asked, intent("number_alone", slots={}), content)
     assert (event.name, dict(event.slots)) == ("link_code", {"code": ""})
+
+
+TIME_ALONE = [
+    # (question asked, the time said alone) -> (intent meant, slots meant)
+    ("time", "20:00", "set_reminder", {"time": "20:00"}),
+    ("time", "EV", "set_reminder", {"time": "EV"}),  # then "what time in the evening?"
+    ("am_or_pm", "EV", "set_reminder", {"time": "20:00", CONFIRMED: "yes"}),
+    ("am_or_pm", "08:00", "set_reminder", {"time": "08:00", AGAIN: "yes"}),
+    ("am_or_pm_again", "08:00", "set_reminder", {"time": "08:00", CONFIRMED: "yes"}),
+    ("part_time", "07:00", "set_reminder", {"time": "19:00", CONFIRMED: "yes"}),
+    ("step", "03:00", "go_to_step", {"stepNumber": "3"}),
+    ("step", "07:30", "time_alone", {"time": "07:30"}),  # no step: no reminder either
+    ("names", "20:00", "set_names", {}),  # not a name: the names question again
+]
+
+
+@pytest.mark.parametrize(("asked", "said", "meant", "meant_slots"), TIME_ALONE)
+def test_a_time_said_alone_means_what_the_question_asked_for(
+    content, asked, said, meant, meant_slots
+) -> None:
+    event = interpret(_asked(content, asked), intent("time_alone", slots={"time": said}), content)
+    assert (event.name, dict(event.slots)) == (meant, meant_slots)
+
+
+def test_a_time_said_alone_to_no_question_is_no_reminder(content) -> None:
+    here = State(welcomed=True)
+    event = interpret(here, intent("time_alone", slots={"time": "20:00"}), content)
+    assert (event.name, dict(event.slots)) == ("time_alone", {"time": "20:00"})
+    # To "What's the code?" a time holds no digits: "tell me the six digits" follows.
+    asked = State(welcomed=True, last=(say("link.ask_code"),))
+    event = interpret(asked, intent("time_alone", slots={"time": "04:15"}), content)
+    assert (event.name, dict(event.slots)) == ("link_code", {"code": ""})
