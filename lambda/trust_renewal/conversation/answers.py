@@ -3,7 +3,8 @@
 Every question the skill asks can be answered with just the answer, so the model
 has bare slot samples ({topic}, {number}, {time}, {nameAlone}). Alexa then picks
 an intent by the words alone, and words can fit several: "three" is a number said
-alone (NumberAloneIntent), a time and, to AMAZON.FirstName, a name; "talk and
+alone (NumberAloneIntent), a time said alone (TimeAloneIntent) and, to
+AMAZON.FirstName, a name; "talk and
 listen" is a step topic and, to the names intent, two names. Alexa cannot know
 which question is open; the conversation can. ``interpret`` rewrites such an event
 into what the answer means here, before the intent's handler runs. Rules, in order:
@@ -15,6 +16,11 @@ into what the answer means here, before the intent's handler runs. Rules, in ord
   the names question again, or the roles question's "I didn't catch that"; asked nothing,
   it moves nobody: a step's number is told how to ask for that step (table.py's
   ``number_alone``), any other number is not understood;
+- a time said alone is read by the question asked: the reminder's time (a time question,
+  then settled by the rules below), the step (an o'clock hour from one to the last step),
+  the code (no digits: "tell me the six digits"), the names or roles question again; asked
+  nothing, it sets no reminder and moves nobody: it is told how to ask for a reminder at
+  that time (table.py's ``time_alone``), and a part of the day alone is not understood;
 - while the reminder's time is asked, a bare number is that hour;
 - while a step is asked, an o'clock time from one to the last step is that step;
 - a name said alone counts only as the answer to "what are your names?", and then
