@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from support.conversation_driver import SKILL_ID
+from support.lambda_support import can_fulfill
 from trust_renewal.config import Config
 from trust_renewal.envelopes import EnvelopeBuilder
 from trust_renewal.runtime import SkillRuntime
@@ -45,17 +46,6 @@ def on_lambda(monkeypatch):
     yield from lambda_on_moto(monkeypatch)
 
 
-def _ask_lambda(module, matcher, said: str) -> dict:
-    """What Alexa would send for ``said`` without the skill's name, through lambda_handler."""
-    heard = matcher.match(said)
-    builder = EnvelopeBuilder(SKILL_ID, user_id="amzn1.ask.account.NAMEFREE", locale="en-US")
-    slots = {k: {"name": k, **v} for k, v in heard.slots.items()}
-    envelope = builder.event("CanFulfillIntentRequest", intent={"name": heard.intent, "slots": slots})
-    answer = module.lambda_handler(envelope, None)
-    assert "outputSpeech" not in answer["response"]
-    return answer["response"]["canFulfillIntent"]
-
-
 @pytest.mark.parametrize(
     "said",
     [
@@ -66,7 +56,7 @@ def _ask_lambda(module, matcher, said: str) -> dict:
     ],
 )
 def test_a_request_that_names_the_program_is_yes(on_lambda, matcher, said):
-    verdict = _ask_lambda(on_lambda, matcher, said)
+    verdict = can_fulfill(on_lambda, matcher, said)
     assert verdict["canFulfill"] == "YES"
     assert verdict["slots"] == {"programName": {"canUnderstand": "YES", "canFulfill": "YES"}}
 
@@ -77,7 +67,7 @@ def test_a_request_that_names_the_program_is_yes(on_lambda, matcher, said):
 )
 def test_a_generic_question_is_no_so_the_program_never_opens_for_anyone_who_asks(on_lambda, matcher, said):
     # Someone in the household asking this must not land in a betrayal-recovery program.
-    assert _ask_lambda(on_lambda, matcher, said)["canFulfill"] == "NO"
+    assert can_fulfill(on_lambda, matcher, said)["canFulfill"] == "NO"
 
 
 @pytest.mark.parametrize("intent", ["TodaysExerciseIntent", "ProgressIntent"])
@@ -90,8 +80,13 @@ def test_today_or_progress_without_naming_the_program_is_no_and_stores_nothing(i
 @pytest.mark.parametrize(
     "slots",
     [
-        {"topic": "forgiveness"}, {"stepNumber": "4"}, {"topic": "gardening"}, {"stepNumber": "12"},
-        {"stepNumber": "13"}, {"stepNumber": "0"}, {},
+        {"topic": "forgiveness"},
+        {"stepNumber": "4"},
+        {"topic": "gardening"},
+        {"stepNumber": "12"},
+        {"stepNumber": "13"},
+        {"stepNumber": "0"},
+        {},
     ],
 )
 def test_a_step_by_number_or_topic_names_no_program_and_is_no(slots):

@@ -11,10 +11,9 @@ import pytest
 
 from support.chat_lines import chat_answers
 from support.conversation_driver import SKILL_ID
-from support.lambda_support import talk_to
+from support.lambda_support import can_fulfill, talk_to
 from trust_renewal.cli.matcher import Matcher
 from trust_renewal.content import load_content
-from trust_renewal.envelopes import EnvelopeBuilder
 
 NUMBER = "NumberAloneIntent"
 SCALE = "acknowledge.arriving"  # "On a scale of one to ten, how ready do you feel...?"
@@ -199,14 +198,9 @@ def test_the_chat_hears_a_number_alone_apart_from_a_step() -> None:
 @pytest.mark.parametrize("said", ["three", "maybe seven", "number four"])
 def test_a_number_said_alone_without_the_skills_name_is_no(lambda_module, said) -> None:
     # Name-free, "three" names no program: Alexa must not open a betrayal-recovery program for it.
-    heard = Matcher.for_locale("en-US", skill_id=SKILL_ID).match(said)
-    assert heard.intent == NUMBER
-    builder = EnvelopeBuilder(SKILL_ID, user_id="amzn1.ask.account.NAMEFREE", locale="en-US")
-    slots = {k: {"name": k, **v} for k, v in heard.slots.items()}
-    envelope = builder.event("CanFulfillIntentRequest", intent={"name": heard.intent, "slots": slots})
-    answer = lambda_module.lambda_handler(envelope, None)
-    assert "outputSpeech" not in answer["response"]
-    assert answer["response"]["canFulfillIntent"]["canFulfill"] == "NO"
+    matcher = Matcher.for_locale("en-US", skill_id=SKILL_ID)
+    assert matcher.match(said).intent == NUMBER
+    assert can_fulfill(lambda_module, matcher, said)["canFulfill"] == "NO"
 
 
 @pytest.mark.usefixtures("chat_env")

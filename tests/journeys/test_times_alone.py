@@ -12,10 +12,9 @@ import pytest
 
 from support.chat_lines import chat_answers
 from support.conversation_driver import SKILL_ID
-from support.lambda_support import talk_to
+from support.lambda_support import can_fulfill, talk_to
 from trust_renewal.cli.matcher import Matcher
 from trust_renewal.content import load_content
-from trust_renewal.envelopes import EnvelopeBuilder
 
 TIME = "TimeAloneIntent"
 HINT = "If you'd like a daily reminder at 8 p.m., say: remind us at 8 p.m. every day."
@@ -158,14 +157,9 @@ def test_to_the_code_question_a_time_asks_for_the_six_digits(lambda_module) -> N
 
 @pytest.mark.parametrize("said", ["eight p m", "seven thirty", "around nine"])
 def test_a_time_said_alone_without_the_skills_name_is_no(lambda_module, said) -> None:
-    heard = Matcher.for_locale("en-US", skill_id=SKILL_ID).match(said)
-    assert heard.intent == TIME
-    builder = EnvelopeBuilder(SKILL_ID, user_id="amzn1.ask.account.NAMEFREE", locale="en-US")
-    slots = {k: {"name": k, **v} for k, v in heard.slots.items()}
-    envelope = builder.event("CanFulfillIntentRequest", intent={"name": heard.intent, "slots": slots})
-    answer = lambda_module.lambda_handler(envelope, None)
-    assert "outputSpeech" not in answer["response"]
-    assert answer["response"]["canFulfillIntent"]["canFulfill"] == "NO"
+    matcher = Matcher.for_locale("en-US", skill_id=SKILL_ID)
+    assert matcher.match(said).intent == TIME
+    assert can_fulfill(lambda_module, matcher, said)["canFulfill"] == "NO"
 
 
 def test_the_chat_hears_a_time_alone_apart_from_a_reminder_and_a_number() -> None:

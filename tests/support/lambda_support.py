@@ -40,3 +40,14 @@ def talk_to(module, user: str = USER, **kw) -> Talk:
 
 def stored_item(module, user: str = USER) -> dict | None:
     return module.client.get_item(TableName=TEST_TABLE_NAME, Key={"id": {"S": user_key(user)}}).get("Item")
+
+
+def can_fulfill(module, matcher, said: str) -> dict:
+    """What Alexa would send for ``said`` without the skill's name, through lambda_handler: the verdict."""
+    heard = matcher.match(said)
+    builder = EnvelopeBuilder(SKILL_ID, user_id="amzn1.ask.account.NAMEFREE", locale="en-US")
+    slots = {k: {"name": k, **v} for k, v in heard.slots.items()}
+    envelope = builder.event("CanFulfillIntentRequest", intent={"name": heard.intent, "slots": slots})
+    answer = module.lambda_handler(envelope, None)
+    assert "outputSpeech" not in answer["response"]
+    return answer["response"]["canFulfillIntent"]
