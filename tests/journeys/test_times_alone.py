@@ -72,6 +72,9 @@ def test_a_part_of_the_day_alone_where_nothing_is_asked_is_not_understood(lambda
     reply = talk.say(TIME, time="EV")  # "in the evening"
     assert reply.startswith("Sorry, I didn't catch that.") and "reminder" not in reply
     assert _reminder_asked(talk) == [] and _place(talk) == here
+    # Not understood twice, like any other miss: the second time says what they can do.
+    again = talk.say(TIME, time="NI")  # "at night"
+    assert "Say help to hear what you can do" in again and "Say help" not in reply
 
 
 def test_a_time_at_shall_we_begin_still_offers_the_same_exercise(lambda_module) -> None:

@@ -167,6 +167,9 @@ def test_a_time_said_alone_to_no_question_is_no_reminder(content) -> None:
     here = State(welcomed=True)
     event = interpret(here, intent("time_alone", slots={"time": "20:00"}), content)
     assert (event.name, dict(event.slots)) == ("time_alone", {"time": "20:00"})
+    # A part of the day alone holds no clock: not understood, counted as any miss is.
+    event = interpret(here, intent("time_alone", slots={"time": "EV"}), content)
+    assert event.name == "fallback"
     # To "What's the code?" a time holds no digits: "tell me the six digits" follows.
     asked = State(welcomed=True, last=(say("link.ask_code"),))
     event = interpret(asked, intent("time_alone", slots={"time": "04:15"}), content)

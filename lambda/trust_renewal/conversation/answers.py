@@ -311,8 +311,10 @@ def _time_alone(event: Event, asked: str | None, content: Content) -> Event:
         return _as(event, "link_code", code="")  # no digits heard: "tell me the six digits"
     if asked == "names":
         return _as(event, "set_names")  # not a name: the names question again
-    if asked == "roles":
-        return _as(event, "fallback")  # not who was hurt: that question's "I didn't catch that"
+    if asked == "roles" or clock is None:
+        # Not who was hurt, nor a clock ("in the evening" alone): the counted "I didn't catch that",
+        # as for a number that is no step.
+        return _as(event, "fallback")
     # Said to each other ("seven thirty?"): no reminder, nothing moves (settings.time_alone).
     return event
 
