@@ -128,6 +128,12 @@ def clock_of(value: str) -> tuple[int, int] | None:
     return (hour, minute) if hour < 24 and minute < 60 else None
 
 
+def clock_words(hour: int, minute: int) -> tuple[str, str]:
+    """A clock as people say it: its 12-hour digits ("8", "8:30") and the phrase that adds a.m. or p.m."""
+    digits = str(hour % 12 or 12) + (f":{minute:02d}" if minute else "")
+    return digits, "time.am" if hour < 12 else "time.pm"
+
+
 def unclear_hour(value: str) -> bool:
     """A clock time that could be morning or evening ("8:00" from a bare "eight")."""
     clock = clock_of(value)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from ask_sdk_core.handler_input import HandlerInput
 
 from trust_renewal.conversation import Reply, State
+from trust_renewal.conversation.answers import clock_words
 from trust_renewal.conversation.reply import say
 from trust_renewal.handlers.reading import content_for, time_zone
 from trust_renewal.render.reply import line_text
@@ -57,8 +58,8 @@ def daily_rule(hour: int, minute: int) -> str:
 
 def spoken_time(hour: int, minute: int, content: Any) -> str:
     """A clock time as people say it here ("8 p.m.", "8:30 a.m."), from the phrase book."""
-    clock = str(hour % 12 or 12) + (f":{minute:02d}" if minute else "")
-    return line_text(say("time.am" if hour < 12 else "time.pm", time=clock), content)
+    digits, key = clock_words(hour, minute)
+    return line_text(say(key, time=digits), content)
 
 
 def has_permission(request_envelope: Any) -> bool:

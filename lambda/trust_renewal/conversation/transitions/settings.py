@@ -6,7 +6,14 @@ from dataclasses import replace
 
 from trust_renewal.content.model import Content
 from trust_renewal.conversation import sounds
-from trust_renewal.conversation.answers import AGAIN, CONFIRMED, PARTS_OF_DAY, clock_of, unclear_hour
+from trust_renewal.conversation.answers import (
+    AGAIN,
+    CONFIRMED,
+    PARTS_OF_DAY,
+    clock_of,
+    clock_words,
+    unclear_hour,
+)
 from trust_renewal.conversation.events import Event
 from trust_renewal.conversation.program import (
     current_exercise,
@@ -74,8 +81,7 @@ def set_reminder(state: State, event: Event, content: Content) -> tuple[State, R
         return stay(state, say("reminder.part_of_day", part=f"@part_{time.upper()}"), content=content)
     if unclear_hour(time) and event.slots.get(CONFIRMED) != "yes":
         # "Eight" could be either: one either/or question, answered "in the evening" or "eight p m".
-        hour, minute = clock_of(time) or (0, 0)
-        spoken = f"{hour}:{minute:02d}" if minute else str(hour)
+        spoken, _ = clock_words(*(clock_of(time) or (0, 0)))
         key = "reminder.am_or_pm_again" if event.slots.get(AGAIN) == "yes" else "reminder.am_or_pm"
         return stay(state, say(key, time=spoken, clock=time), content=content)
     return state, Reply(action="create_reminder", action_params={"time": time})
@@ -99,12 +105,11 @@ def _spoken_clock(time: str, content: Content) -> str | None:
     clock = clock_of(time)
     if clock is None:
         return None
-    hour, minute = clock
-    digits = str(hour % 12 or 12) + (f":{minute:02d}" if minute else "")
+    digits, key = clock_words(*clock)
     if unclear_hour(time):
         return digits  # as "Is that 8 in the morning, or 8 in the evening?" says it
     # The phrase book's clock ("{time} p.m."), as the reminder itself is spoken (handlers.reminders).
-    return content.phrase("time.am" if hour < 12 else "time.pm").replace("{time}", digits)
+    return content.phrase(key).replace("{time}", digits)
 
 
 def stop_reminders(state: State, event: Event, content: Content) -> tuple[State, Reply]:
